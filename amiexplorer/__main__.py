@@ -1,0 +1,5 @@
+"""`python -m amiexplorer`."""
+
+from amiexplorer.cli import main
+
+raise SystemExit(main())

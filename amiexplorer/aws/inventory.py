@@ -1,0 +1,205 @@
+"""The in-memory inventory of one account, and the events that fill it.
+
+Loaders produce `InventoryEvent`s region by region and page by page; `Inventory.apply` folds
+them in. A UI applies events as they arrive, so rows show before everything has loaded.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from amiexplorer.aws.models import (
+    KIND_OF,
+    Image,
+    Instance,
+    LaunchConfiguration,
+    LaunchTemplateVersion,
+    Resource,
+    ResourceKind,
+    Snapshot,
+    Volume,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadError:
+    """One operation that failed in one region, already put into words."""
+
+    region: str
+    operation: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegionStarted:
+    """A region began loading; its earlier rows (if any) are being replaced."""
+
+    region: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageLoaded:
+    """One page of one kind of resource from one region."""
+
+    region: str
+    kind: ResourceKind
+    items: tuple[Resource, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RegionFinished:
+    """A region finished loading; `errors` is empty when everything in it loaded."""
+
+    region: str
+    errors: tuple[LoadError, ...] = ()
+
+
+InventoryEvent = RegionStarted | PageLoaded | RegionFinished
+
+
+class RegionState(StrEnum):
+    """Where a region is in its loading."""
+
+    WAITING = "waiting"
+    LOADING = "loading"
+    LOADED = "loaded"
+    FAILED = "failed"
+
+
+@dataclass(slots=True)
+class RegionStatus:
+    """What a regions pane shows for one region: its state, counts and errors."""
+
+    name: str
+    state: RegionState = RegionState.WAITING
+    counts: Counter[ResourceKind] = field(default_factory=Counter)
+    errors: tuple[LoadError, ...] = ()
+
+    @property
+    def error_message(self) -> str | None:
+        """The first error in words, for a one-line display."""
+        return self.errors[0].message if self.errors else None
+
+
+class Inventory:
+    """Every loaded resource of one account, by kind and id."""
+
+    def __init__(self, account_id: str, regions: Iterable[str] = ()) -> None:
+        self.account_id = account_id
+        self.instances: dict[str, Instance] = {}
+        self.volumes: dict[str, Volume] = {}
+        self.snapshots: dict[str, Snapshot] = {}
+        self.images: dict[str, Image] = {}
+        self.launch_template_versions: dict[str, LaunchTemplateVersion] = {}
+        self.launch_configurations: dict[str, LaunchConfiguration] = {}
+        self.regions: dict[str, RegionStatus] = {name: RegionStatus(name) for name in regions}
+        self._staging: dict[str, list[Resource]] = {}
+
+    def table(self, kind: ResourceKind) -> dict[str, Any]:
+        """The id -> resource mapping that holds `kind`."""
+        tables: dict[ResourceKind, dict[str, Any]] = {
+            ResourceKind.INSTANCE: self.instances,
+            ResourceKind.VOLUME: self.volumes,
+            ResourceKind.SNAPSHOT: self.snapshots,
+            ResourceKind.IMAGE: self.images,
+            ResourceKind.LAUNCH_TEMPLATE_VERSION: self.launch_template_versions,
+            ResourceKind.LAUNCH_CONFIGURATION: self.launch_configurations,
+        }
+        return tables[kind]
+
+    def status(self, region: str) -> RegionStatus:
+        """The status of `region`, created on first mention."""
+        status = self.regions.get(region)
+        if status is None:
+            status = self.regions[region] = RegionStatus(region)
+        return status
+
+    def apply(self, event: InventoryEvent) -> None:
+        """Fold one loader event into the inventory.
+
+        A first load streams pages straight in, so rows show as they arrive. A reload of a
+        region that already has rows stages its pages and swaps them in when the region
+        finishes without errors, so rows (and a cursor on them) never vanish mid-refresh,
+        and a failed refresh keeps the last good rows beside its error.
+        """
+        status = self.status(event.region)
+        if isinstance(event, RegionStarted):
+            if status.state in (RegionState.LOADED, RegionState.FAILED) and any(
+                status.counts.values()
+            ):
+                self._staging[event.region] = []
+            status.state = RegionState.LOADING
+        elif isinstance(event, PageLoaded):
+            staged = self._staging.get(event.region)
+            if staged is not None:
+                staged.extend(event.items)
+            else:
+                for item in event.items:
+                    self.put(item)
+        else:
+            staged = self._staging.pop(event.region, None)
+            if staged is not None and not event.errors:
+                self._forget_region(event.region)
+                for item in staged:
+                    self.put(item)
+            status.errors = event.errors
+            status.state = RegionState.FAILED if event.errors else RegionState.LOADED
+
+    def put(self, resource: Resource) -> None:
+        """Add or replace one resource (loaders and the watcher both use this)."""
+        kind = KIND_OF[type(resource)]
+        table = self.table(kind)
+        if resource.id not in table:
+            self.status(resource.region).counts[kind] += 1
+        table[resource.id] = resource
+
+    def remove(self, kind: ResourceKind, resource_id: str) -> None:
+        """Forget one resource, for example after it was deleted."""
+        resource = self.table(kind).pop(resource_id, None)
+        if resource is not None:
+            self.status(resource.region).counts[kind] -= 1
+
+    def _forget_region(self, region: str) -> None:
+        for kind in ResourceKind:
+            table = self.table(kind)
+            for key in [k for k, v in table.items() if v.region == region]:
+                del table[key]
+        self.status(region).counts.clear()
+
+    def get(self, resource_id: str) -> Resource | None:
+        """Any resource by id, whatever its kind."""
+        for kind in ResourceKind:
+            found = self.table(kind).get(resource_id)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+        return None
+
+    def count(self, kind: ResourceKind, region: str | None = None) -> int:
+        """How many resources of `kind` are loaded, in one region or in all."""
+        if region is not None:
+            return self.status(region).counts[kind]
+        return len(self.table(kind))
+
+    def in_region(self, kind: ResourceKind, region: str | None = None) -> Iterator[Any]:
+        """Resources of `kind`, in one region or in all."""
+        values = self.table(kind).values()
+        if region is None:
+            return iter(values)
+        return (v for v in values if v.region == region)
+
+    @property
+    def is_complete(self) -> bool:
+        """True once every region has finished, with or without errors."""
+        return all(
+            s.state in (RegionState.LOADED, RegionState.FAILED) for s in self.regions.values()
+        )
+
+    @property
+    def errors(self) -> list[LoadError]:
+        """Every error of every region."""
+        return [e for s in self.regions.values() for e in s.errors]

@@ -1,0 +1,224 @@
+"""Turn EC2 and Auto Scaling API response items (botocore dicts) into models.
+
+botocore already parses most timestamps into aware datetimes, but DescribeImages returns
+CreationDate and DeprecationTime as ISO-8601 strings, so those are parsed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from amiexplorer.aws.models import (
+    BlockDeviceMapping,
+    Image,
+    Instance,
+    InstanceBlockDevice,
+    LaunchConfiguration,
+    LaunchTemplateVersion,
+    Snapshot,
+    Tags,
+    Volume,
+    VolumeAttachment,
+)
+
+Item = Mapping[str, Any]
+
+
+def parse_time(value: object) -> datetime | None:
+    """A datetime from a botocore timestamp or an ISO-8601 string; None if absent or bad."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
+
+
+def parse_progress(value: object) -> int:
+    """Snapshot progress '42%' as 42; missing progress counts as 0."""
+    if isinstance(value, str):
+        digits = value.strip().rstrip("%")
+        if digits.isdigit():
+            return min(int(digits), 100)
+    return 0
+
+
+def parse_tags(items: object) -> Tags:
+    """EC2's [{'Key': k, 'Value': v}] as a tuple of pairs, in a stable order."""
+    if not isinstance(items, list):
+        return ()
+    return tuple(sorted((str(t.get("Key", "")), str(t.get("Value", ""))) for t in items))
+
+
+def _optional_int(value: object) -> int | None:
+    return int(value) if isinstance(value, int | float) else None
+
+
+def parse_block_device_mapping(item: Item) -> BlockDeviceMapping:
+    """An image's block device mapping."""
+    ebs = item.get("Ebs") or {}
+    return BlockDeviceMapping(
+        device_name=str(item.get("DeviceName", "")),
+        snapshot_id=ebs.get("SnapshotId") or None,
+        volume_size_gib=_optional_int(ebs.get("VolumeSize")),
+        volume_type=ebs.get("VolumeType"),
+        encrypted=ebs.get("Encrypted"),
+        kms_key_id=ebs.get("KmsKeyId"),
+        delete_on_termination=ebs.get("DeleteOnTermination"),
+        iops=_optional_int(ebs.get("Iops")),
+        throughput=_optional_int(ebs.get("Throughput")),
+        virtual_name=item.get("VirtualName"),
+        no_device="NoDevice" in item,
+    )
+
+
+def parse_instance(item: Item, region: str) -> Instance:
+    """One instance of a DescribeInstances reservation."""
+    devices = []
+    for mapping in item.get("BlockDeviceMappings") or []:
+        ebs = mapping.get("Ebs") or {}
+        if ebs.get("VolumeId"):
+            devices.append(
+                InstanceBlockDevice(
+                    device_name=str(mapping.get("DeviceName", "")),
+                    volume_id=str(ebs["VolumeId"]),
+                    status=ebs.get("Status"),
+                    delete_on_termination=ebs.get("DeleteOnTermination"),
+                    attach_time=parse_time(ebs.get("AttachTime")),
+                )
+            )
+    placement = item.get("Placement") or {}
+    return Instance(
+        instance_id=str(item["InstanceId"]),
+        region=region,
+        state=str((item.get("State") or {}).get("Name", "unknown")),
+        instance_type=str(item.get("InstanceType", "")),
+        image_id=item.get("ImageId"),
+        launch_time=parse_time(item.get("LaunchTime")),
+        availability_zone=placement.get("AvailabilityZone"),
+        platform=item.get("PlatformDetails") or item.get("Platform"),
+        architecture=item.get("Architecture"),
+        private_ip=item.get("PrivateIpAddress"),
+        public_ip=item.get("PublicIpAddress"),
+        vpc_id=item.get("VpcId"),
+        subnet_id=item.get("SubnetId"),
+        key_name=item.get("KeyName"),
+        root_device_name=item.get("RootDeviceName"),
+        block_devices=tuple(devices),
+        tags=parse_tags(item.get("Tags")),
+    )
+
+
+def parse_volume(item: Item, region: str) -> Volume:
+    """One DescribeVolumes item."""
+    attachments = tuple(
+        VolumeAttachment(
+            instance_id=str(a.get("InstanceId", "")),
+            device=a.get("Device"),
+            state=a.get("State"),
+            delete_on_termination=a.get("DeleteOnTermination"),
+            attach_time=parse_time(a.get("AttachTime")),
+        )
+        for a in item.get("Attachments") or []
+        if a.get("InstanceId")
+    )
+    return Volume(
+        volume_id=str(item["VolumeId"]),
+        region=region,
+        availability_zone=str(item.get("AvailabilityZone", "")),
+        state=str(item.get("State", "unknown")),
+        size_gib=int(item.get("Size") or 0),
+        volume_type=str(item.get("VolumeType", "")),
+        create_time=parse_time(item.get("CreateTime")),
+        encrypted=bool(item.get("Encrypted", False)),
+        kms_key_id=item.get("KmsKeyId"),
+        iops=_optional_int(item.get("Iops")),
+        throughput=_optional_int(item.get("Throughput")),
+        snapshot_id=item.get("SnapshotId") or None,
+        multi_attach_enabled=bool(item.get("MultiAttachEnabled", False)),
+        attachments=attachments,
+        tags=parse_tags(item.get("Tags")),
+    )
+
+
+def parse_snapshot(item: Item, region: str) -> Snapshot:
+    """One DescribeSnapshots item."""
+    return Snapshot(
+        snapshot_id=str(item["SnapshotId"]),
+        region=region,
+        owner_id=str(item.get("OwnerId", "")),
+        state=str(item.get("State", "unknown")),
+        progress=parse_progress(item.get("Progress")),
+        volume_id=item.get("VolumeId") or None,
+        volume_size_gib=int(item.get("VolumeSize") or 0),
+        start_time=parse_time(item.get("StartTime")),
+        description=str(item.get("Description") or ""),
+        encrypted=bool(item.get("Encrypted", False)),
+        kms_key_id=item.get("KmsKeyId"),
+        storage_tier=str(item.get("StorageTier") or "standard"),
+        restore_expiry_time=parse_time(item.get("RestoreExpiryTime")),
+        state_message=item.get("StateMessage"),
+        tags=parse_tags(item.get("Tags")),
+    )
+
+
+def parse_image(item: Item, region: str, account_id: str) -> Image:
+    """One DescribeImages item; `owned` compares its owner with the caller's account."""
+    owner = str(item.get("OwnerId", ""))
+    return Image(
+        image_id=str(item["ImageId"]),
+        region=region,
+        owner_id=owner,
+        owned=owner == account_id,
+        name=item.get("Name"),
+        description=str(item.get("Description") or ""),
+        state=str(item.get("State", "unknown")),
+        creation_date=parse_time(item.get("CreationDate")),
+        is_public=bool(item.get("Public", False)),
+        architecture=item.get("Architecture"),
+        platform_details=item.get("PlatformDetails"),
+        root_device_type=item.get("RootDeviceType"),
+        root_device_name=item.get("RootDeviceName"),
+        virtualization_type=item.get("VirtualizationType"),
+        image_owner_alias=item.get("ImageOwnerAlias"),
+        deprecation_time=parse_time(item.get("DeprecationTime")),
+        deregistration_protection=item.get("DeregistrationProtection"),
+        source_image_id=item.get("SourceImageId"),
+        block_device_mappings=tuple(
+            parse_block_device_mapping(m) for m in item.get("BlockDeviceMappings") or []
+        ),
+        tags=parse_tags(item.get("Tags")),
+        last_launched_time=parse_time(item.get("LastLaunchedTime")),
+    )
+
+
+def parse_launch_template_version(item: Item, region: str) -> LaunchTemplateVersion:
+    """One DescribeLaunchTemplateVersions item."""
+    data = item.get("LaunchTemplateData") or {}
+    return LaunchTemplateVersion(
+        launch_template_id=str(item.get("LaunchTemplateId", "")),
+        launch_template_name=str(item.get("LaunchTemplateName", "")),
+        region=region,
+        version_number=int(item.get("VersionNumber") or 0),
+        image_id=data.get("ImageId"),
+        is_default=bool(item.get("DefaultVersion", False)),
+        create_time=parse_time(item.get("CreateTime")),
+    )
+
+
+def parse_launch_configuration(item: Item, region: str) -> LaunchConfiguration:
+    """One DescribeLaunchConfigurations item."""
+    return LaunchConfiguration(
+        name=str(item.get("LaunchConfigurationName", "")),
+        region=region,
+        image_id=item.get("ImageId") or None,
+        created_time=parse_time(item.get("CreatedTime")),
+        arn=item.get("LaunchConfigurationARN"),
+    )

@@ -1,0 +1,198 @@
+"""Profiles, credentials and clients: the one place that knows how to reach AWS.
+
+aiobotocore's session resolves the same credential chain as the AWS CLI (environment, shared
+files, SSO, assume-role, credential_process, container and instance metadata), so amiexplorer
+adds nothing of its own there. Retries are configured once, here: botocore's adaptive mode
+backs off on throttling and rate-limits the client, so no caller writes a retry loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import botocore.loaders
+import botocore.session
+from aiobotocore.config import AioConfig
+from aiobotocore.session import AioSession
+
+from amiexplorer import __version__
+
+#: Every client amiexplorer creates uses this configuration.
+CLIENT_CONFIG = AioConfig(
+    retries={"mode": "adaptive", "max_attempts": 5},
+    connect_timeout=5,
+    read_timeout=30,
+    max_pool_connections=32,
+    user_agent_extra=f"amiexplorer/{__version__}",
+)
+
+#: For the start-up checks a person is waiting on: fail in seconds, not minutes.
+PROBE_CONFIG = CLIENT_CONFIG.merge(
+    AioConfig(retries={"mode": "adaptive", "max_attempts": 2}, connect_timeout=3, read_timeout=15)
+)
+
+DEFAULT_HOME_REGION = "us-east-1"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionSettings:
+    """How to reach AWS: what the command line, the environment and the config file chose."""
+
+    profile: str | None = None
+    regions: tuple[str, ...] = ()
+    endpoint_url: str | None = None
+    read_only: bool = False
+    #: Attempts per call, including the first (botocore's adaptive retry mode backs off
+    #: between them). Five rides out throttling; more makes a dead endpoint slow to report.
+    max_attempts: int = 5
+    # Explicit keys are used by the demo world only; repr=False keeps them out of logs.
+    access_key_id: str | None = field(default=None, repr=False)
+    secret_access_key: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_environment(
+        cls,
+        *,
+        profile: str | None = None,
+        regions: tuple[str, ...] = (),
+        endpoint_url: str | None = None,
+        read_only: bool = False,
+    ) -> ConnectionSettings:
+        """Fill what the caller left out from AWS_PROFILE, AWS_REGION and AWS_ENDPOINT_URL."""
+        env = os.environ
+        return cls(
+            profile=profile or env.get("AWS_PROFILE") or None,
+            regions=regions,
+            endpoint_url=endpoint_url or env.get("AWS_ENDPOINT_URL") or None,
+            read_only=read_only,
+        )
+
+
+@functools.cache
+def _shared_loader() -> botocore.loaders.Loader:
+    return botocore.loaders.create_loader()
+
+
+@functools.cache
+def known_region_names() -> frozenset[str]:
+    """Region names botocore knows for EC2 in every partition, from its bundled data.
+
+    boto3's synchronous session reads the data; no call is made. The profile is pinned to
+    none so that a bad AWS_PROFILE cannot fail this offline lookup.
+    """
+    core = botocore.session.Session()
+    core.set_config_variable("profile", None)
+    core.register_component("data_loader", _shared_loader())
+    static = boto3.session.Session(botocore_session=core)
+    names: set[str] = set()
+    for partition in static.get_available_partitions():
+        names.update(static.get_available_regions("ec2", partition))
+    return frozenset(names)
+
+
+class AwsSession:
+    """An aiobotocore session plus the settings it was made from."""
+
+    def __init__(self, settings: ConnectionSettings) -> None:
+        self.settings = settings
+        # botocore resolves the profile lazily; ProfileNotFound surfaces at the first use.
+        self._session = AioSession(profile=settings.profile)
+        # Loading EC2's service model costs ~0.4 s; every session in the process (a profile
+        # switch, a reconnect) shares one loader and so parses it once.
+        self._session.register_component("data_loader", _shared_loader())
+
+    @property
+    def profile(self) -> str | None:
+        """The profile in use, if any."""
+        return self.settings.profile
+
+    @property
+    def endpoint_url(self) -> str | None:
+        """The custom endpoint, when not talking to AWS itself."""
+        return self.settings.endpoint_url
+
+    def available_profiles(self) -> list[str]:
+        """Profiles defined in the shared config and credentials files."""
+        return sorted(self._session.available_profiles)
+
+    def home_region(self) -> str:
+        """The region for global calls (STS, IAM, the region list).
+
+        The first chosen region that botocore knows, else AWS_REGION / AWS_DEFAULT_REGION /
+        the profile's region, else us-east-1. A name nobody knows is never used: it would
+        turn "unknown region" into a confusing failure of an unrelated call.
+        """
+        known = self.known_region_names()
+        for name in self.settings.regions:
+            if name in known:
+                return name
+        configured = (
+            os.environ.get("AWS_REGION")
+            or os.environ.get("AWS_DEFAULT_REGION")
+            or self._session.get_config_variable("region")
+        )
+        return str(configured) if configured else DEFAULT_HOME_REGION
+
+    def known_region_names(self) -> frozenset[str]:
+        """Region names botocore knows for EC2 in every partition (a static list)."""
+        return known_region_names()
+
+    async def has_credentials(self) -> bool:
+        """True when the credential chain found something (it may still be rejected)."""
+        if self.settings.access_key_id:
+            return True
+        return await self._session.get_credentials() is not None
+
+    def client(self, service: str, region: str, config: AioConfig | None = None) -> Any:
+        """An async context manager yielding a client for `service` in `region`."""
+        if config is None:
+            config = CLIENT_CONFIG
+            if self.settings.max_attempts != 5:
+                retries = {"mode": "adaptive", "max_attempts": self.settings.max_attempts}
+                config = config.merge(AioConfig(retries=retries))
+        kwargs: dict[str, Any] = {"region_name": region, "config": config}
+        if self.settings.endpoint_url:
+            kwargs["endpoint_url"] = self.settings.endpoint_url
+        if self.settings.access_key_id:
+            kwargs["aws_access_key_id"] = self.settings.access_key_id
+            kwargs["aws_secret_access_key"] = self.settings.secret_access_key
+        return self._session.create_client(service, **kwargs)
+
+
+class ClientPool:
+    """Long-lived clients, one per (service, region), closed together.
+
+    Creating a client costs tens of milliseconds and a connection pool; the loader, the watcher
+    and the actions share these instead of making their own per call.
+    """
+
+    def __init__(self, session: AwsSession) -> None:
+        self.session = session
+        self._stack = AsyncExitStack()
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+
+    async def get(self, service: str, region: str) -> Any:
+        """The client for `service` in `region`, created once even when asked for concurrently."""
+        key = (service, region)
+        client = self._clients.get(key)
+        if client is not None:
+            return client
+        async with self._locks.setdefault(key, asyncio.Lock()):
+            client = self._clients.get(key)
+            if client is None:
+                context = self.session.client(service, region)
+                client = await self._stack.enter_async_context(context)
+                self._clients[key] = client
+            return client
+
+    async def close(self) -> None:
+        """Close every client (their HTTP connection pools)."""
+        self._clients.clear()
+        await self._stack.aclose()

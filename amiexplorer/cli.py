@@ -1,0 +1,163 @@
+"""The `amiexplorer` command: argument parsing, start-up checks, then the TUI.
+
+Nothing here imports Textual until the TUI starts, so bad starts are fast and `whoami` (and
+later `audit`) stay free of it. Every bad start ends with one line on stderr and status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from amiexplorer import __version__
+from amiexplorer.aws.connect import Connection, StartupError, connect
+from amiexplorer.aws.session import AwsSession, ConnectionSettings
+from amiexplorer.config import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from amiexplorer.demo import DemoServer
+
+PROG = "amiexplorer"
+EXIT_BAD_START = 2
+
+
+def _connection_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """The flags every command accepts, before or after the subcommand.
+
+    On subcommands the defaults are suppressed so a flag given before the subcommand is not
+    overwritten by the subcommand's default.
+    """
+    default = argparse.SUPPRESS if suppress else None
+    group = parser.add_argument_group("connection")
+    group.add_argument("--profile", metavar="NAME", default=default, help="AWS profile to use")
+    group.add_argument(
+        "--region",
+        metavar="NAME",
+        action="append",
+        default=default,
+        help="region to load (repeatable; default: every region enabled for the account)",
+    )
+    group.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        default=default,
+        help="an EC2-compatible endpoint (moto, LocalStack) instead of AWS",
+    )
+    group.add_argument(
+        "--read-only",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="refuse every change to AWS",
+    )
+    group.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="explore a built-in demo account; needs no AWS account",
+    )
+    group.add_argument(
+        "--config", metavar="PATH", type=Path, default=default, help="config file to read"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with the connection flags on every command."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Explore and clean up the EC2 images, EBS snapshots, volumes and "
+        "instances of an AWS account, across all its regions.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _connection_flags(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    whoami = commands.add_parser("whoami", help="print the account and identity, then exit")
+    _connection_flags(whoami, suppress=True)
+    return parser
+
+
+def fail(message: str) -> NoReturn:
+    """One clear line on stderr and exit status 2: the shape of every bad start."""
+    print(f"{PROG}: {message}", file=sys.stderr)
+    raise SystemExit(EXIT_BAD_START)
+
+
+def connection_settings(args: argparse.Namespace, settings: Settings) -> ConnectionSettings:
+    """Flags win over the environment, which wins over the config file."""
+    base = ConnectionSettings.from_environment(
+        profile=args.profile,
+        regions=tuple(args.region or ()),
+        endpoint_url=args.endpoint_url,
+        read_only=bool(args.read_only) or settings.read_only,
+    )
+    return replace(
+        base,
+        profile=base.profile or settings.profile,
+        regions=base.regions or settings.regions,
+    )
+
+
+def start_demo(chosen: ConnectionSettings) -> tuple[DemoServer, ConnectionSettings]:
+    """Start the embedded demo world and point the settings at it."""
+    from amiexplorer.demo import DEMO_CREDENTIALS, DEMO_REGIONS, start_demo
+
+    server, _planted = start_demo()
+    access_key, secret_key = DEMO_CREDENTIALS
+    demo = ConnectionSettings(
+        profile=None,
+        regions=chosen.regions or DEMO_REGIONS,
+        endpoint_url=server.endpoint_url,
+        read_only=chosen.read_only,
+        access_key_id=access_key,
+        secret_access_key=secret_key,
+    )
+    return server, demo
+
+
+def check_connection(chosen: ConnectionSettings) -> Connection:
+    """Run the start-up checks; a failure ends the program with one line."""
+    try:
+        return asyncio.run(connect(AwsSession(chosen)))
+    except StartupError as exc:
+        fail(str(exc))
+
+
+def print_identity(connection: Connection) -> None:
+    """The `whoami` output: account, alias, caller and regions."""
+    identity = connection.identity
+    print(f"account:  {identity.account_label}")
+    print(f"caller:   {identity.arn}")
+    print(f"profile:  {identity.profile or '(default chain)'}")
+    if connection.session.endpoint_url:
+        print(f"endpoint: {connection.session.endpoint_url}")
+    print(f"regions:  {' '.join(r.name for r in connection.regions)}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `amiexplorer` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        fail(str(exc))
+    chosen = connection_settings(args, settings)
+    server: DemoServer | None = None
+    try:
+        if args.demo:
+            server, chosen = start_demo(chosen)
+        connection = check_connection(chosen)
+        if args.command == "whoami":
+            print_identity(connection)
+            return 0
+        from amiexplorer.ui.app import run_app
+
+        return run_app(connection, settings)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if server is not None:
+            server.stop()

@@ -1,0 +1,158 @@
+"""Fault injection for the demo server: denied actions and broken regions.
+
+The rules are consulted by the WSGI middleware for every request; they answer with the error
+body the real service would send, so botocore raises a ``ClientError`` with the right code.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from amiexplorer.demo.constants import DEMO_ACCOUNT_ID
+
+#: Messages AWS uses with the codes injected faults typically answer with.
+_MESSAGES: dict[str, str] = {
+    "AuthFailure": "AWS was not able to validate the provided access credentials",
+    "OptInRequired": (
+        "You are not subscribed to this service. Please go to http://aws.amazon.com to subscribe."
+    ),
+    "UnauthorizedOperation": "You are not authorized to perform this operation.",
+    "RequestLimitExceeded": "Request limit exceeded.",
+    "InternalError": "An internal error has occurred",
+    "Unavailable": "The server is overloaded and can't handle the request.",
+    "InvalidClientTokenId": "The security token included in the request is invalid.",
+    "ExpiredToken": "The security token included in the request is expired",
+    "Throttling": "Rate exceeded",
+}
+
+_DENIED_MESSAGE = "You are not authorized to perform this operation."
+
+
+@dataclass(frozen=True)
+class RequestTarget:
+    """What a request is aimed at, as far as fault rules care."""
+
+    service: str
+    region: str
+    action: str
+    #: True when the body is JSON (``X-Amz-Target``) rather than a query-protocol form.
+    json_protocol: bool = False
+
+
+@dataclass(frozen=True)
+class FaultResponse:
+    """A canned error answer: HTTP status, content type and body."""
+
+    status: int
+    content_type: str
+    body: bytes
+
+
+def ec2_error(code: str, message: str, status: int) -> FaultResponse:
+    """Build an error in EC2's own XML shape (``Response/Errors/Error``)."""
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f"<Response><Errors><Error><Code>{escape(code)}</Code>"
+        f"<Message>{escape(message)}</Message></Error></Errors>"
+        f"<RequestID>{uuid.uuid4()}</RequestID></Response>"
+    )
+    return FaultResponse(status, "text/xml;charset=UTF-8", body.encode())
+
+
+def query_error(code: str, message: str, status: int) -> FaultResponse:
+    """Build an error in the shape IAM, STS and Auto Scaling use (``ErrorResponse/Error``)."""
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f"<ErrorResponse><Error><Type>Sender</Type><Code>{escape(code)}</Code>"
+        f"<Message>{escape(message)}</Message></Error>"
+        f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
+    )
+    return FaultResponse(status, "text/xml", body.encode())
+
+
+def json_error(code: str, message: str, status: int) -> FaultResponse:
+    """Build an error in the JSON protocol's shape (KMS and friends)."""
+    body = json.dumps({"__type": code, "message": message})
+    return FaultResponse(status, "application/x-amz-json-1.1", body.encode())
+
+
+def service_error(target: RequestTarget, code: str, message: str, status: int) -> FaultResponse:
+    """An error in the shape ``target``'s service uses."""
+    if target.service == "ec2":
+        return ec2_error(code, message, status)
+    if target.json_protocol:
+        return json_error(code, message, status)
+    return query_error(code, message, status)
+
+
+def denied_response(target: RequestTarget) -> FaultResponse:
+    """Answer a denied action the way its service reports a missing IAM permission."""
+    if target.service == "ec2":
+        # EC2 says UnauthorizedOperation, also for DryRun preflights.
+        return ec2_error("UnauthorizedOperation", _DENIED_MESSAGE, 403)
+    arn = f"arn:aws:iam::{DEMO_ACCOUNT_ID}:user/demo"
+    message = (
+        f"User: {arn} is not authorized to perform: {target.service}:{target.action} "
+        "because no identity-based policy allows the action"
+    )
+    if target.json_protocol:
+        return json_error("AccessDeniedException", message, 400)
+    return query_error("AccessDenied", message, 403)
+
+
+class FaultInjector:
+    """Thread-safe set of fault rules, changed at runtime by tests and the demo."""
+
+    def __init__(self) -> None:
+        """Start with no faults."""
+        self._lock = threading.Lock()
+        # (action, region or None for every region)
+        self._denied: set[tuple[str, str | None]] = set()
+        # region -> (code, HTTP status)
+        self._broken_regions: dict[str, tuple[str, int]] = {}
+        # (action, region or None) -> (code, HTTP status)
+        self._failing: dict[tuple[str, str | None], tuple[str, int]] = {}
+
+    def deny(self, action: str, region: str | None = None) -> None:
+        """Refuse ``action`` (in ``region``, or everywhere) as if IAM did not allow it."""
+        with self._lock:
+            self._denied.add((action, region))
+
+    def fail_region(self, region: str, code: str = "AuthFailure", status: int = 401) -> None:
+        """Make every EC2 request in ``region`` fail with ``code`` and HTTP ``status``."""
+        with self._lock:
+            self._broken_regions[region] = (code, status)
+
+    def fail_action(
+        self, action: str, code: str, status: int = 400, region: str | None = None
+    ) -> None:
+        """Make ``action`` (in ``region``, or everywhere) fail with ``code`` and ``status``."""
+        with self._lock:
+            self._failing[action, region] = (code, status)
+
+    def clear(self) -> None:
+        """Remove every fault rule."""
+        with self._lock:
+            self._denied.clear()
+            self._broken_regions.clear()
+            self._failing.clear()
+
+    def match(self, target: RequestTarget) -> FaultResponse | None:
+        """Return the error to answer ``target`` with, or None to let moto handle it."""
+        if not target.action:
+            return None
+        keys = ((target.action, target.region), (target.action, None))
+        with self._lock:
+            broken = self._broken_regions.get(target.region) if target.service == "ec2" else None
+            failing = next((self._failing[k] for k in keys if k in self._failing), None)
+            denied = any(k in self._denied for k in keys)
+        # A broken region fails before authorization is even looked at, as in AWS.
+        for fault in (broken, failing):
+            if fault is not None:
+                code, status = fault
+                return service_error(target, code, _MESSAGES.get(code, code), status)
+        return denied_response(target) if denied else None

@@ -1,0 +1,189 @@
+"""Patches to moto's EC2 models that make the demo behave like AWS.
+
+Installed once per process, lazily (by ``DemoServer.start``, ``seed_world`` and
+``enable_pending``), never at import: merely importing the demo changes nothing in moto.
+
+- Pending states (see ``pending``) for CreateSnapshot(s), CopySnapshot, CreateImage, CopyImage
+  and RegisterImage while pending mode is on.
+- CreateImage / CopyImage snapshot every volume / source snapshot (see ``imaging``); CopySnapshot
+  writes AWS's default description and reports ``vol-ffffffff``.
+- DeleteSnapshot refuses a snapshot that any registered image names (``InvalidSnapshot.InUse``);
+  moto only checks the image the snapshot was created for.
+- Snapshots remember the KMS key of their volume (moto drops it).
+- DescribeImageAttribute for lastLaunchedTime, imdsSupport, tpmSupport, uefiData and ramdisk no
+  longer crashes moto with an AttributeError, nor does it for an unknown or deregistered image
+  (InvalidAMIID.NotFound / InvalidAMIID.Unavailable, as in AWS).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from amiexplorer.demo import imaging, pending
+from amiexplorer.demo.timefmt import aws_now
+
+_lock = threading.Lock()
+_installed = False
+
+
+def _mark_image(ami: Any, snapshots: list[Any], seconds: float) -> None:
+    """Put an image and its snapshots into pending for ``seconds``."""
+    for resource in [ami, *snapshots]:
+        pending.plant_pending(resource, seconds)
+
+
+def _wrap(cls: type, name: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+    """Replace ``cls.name`` with ``make(original)``."""
+    original = getattr(cls, name)
+    setattr(cls, name, functools.wraps(original)(make(original)))
+
+
+def _patch_snapshots(ebs_backend: type) -> None:
+    def create_snapshot(original: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(self: Any, volume_id: str, description: str, *a: Any, **kw: Any) -> Any:
+            snapshot = original(self, volume_id, description, *a, **kw)
+            if snapshot.encrypted and not snapshot.kms_key_id:
+                snapshot.kms_key_id = snapshot.volume.kms_key_id
+            settings = pending.active_settings()
+            if settings is not None:
+                pending.plant_pending(snapshot, settings.snapshot_seconds)
+            return snapshot
+
+        return wrapper
+
+    def copy_snapshot(original: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(
+            self: Any,
+            source_snapshot_id: str,
+            source_region: str,
+            description: str | None,
+            kms_key_id: str | None,
+        ) -> Any:
+            from moto.ec2.models import ec2_backends
+
+            source = ec2_backends[self.account_id][source_region].get_snapshot(source_snapshot_id)
+            if not description:
+                description = (
+                    f"[Copied {source.id} from {source_region}] {source.description or ''}"
+                )
+            snapshot = original(self, source_snapshot_id, source_region, description.strip(), None)
+            snapshot.volume = imaging.copied_volume(self, source.volume_size)
+            snapshot.encrypted = bool(source.encrypted or kms_key_id)
+            snapshot.kms_key_id = (kms_key_id or source.kms_key_id) if snapshot.encrypted else None
+            settings = pending.active_settings()
+            if settings is not None:
+                pending.plant_pending(snapshot, settings.copy_seconds)
+            return snapshot
+
+        return wrapper
+
+    def delete_snapshot(original: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(self: Any, snapshot_id: str) -> Any:
+            from moto.ec2.exceptions import InvalidSnapshotInUse
+
+            for ami in list(self.amis.values()):
+                if snapshot_id in imaging.snapshot_ids(ami):
+                    raise InvalidSnapshotInUse(snapshot_id, ami.id)
+            return original(self, snapshot_id)
+
+        return wrapper
+
+    _wrap(ebs_backend, "create_snapshot", create_snapshot)
+    _wrap(ebs_backend, "copy_snapshot", copy_snapshot)
+    _wrap(ebs_backend, "delete_snapshot", delete_snapshot)
+
+
+def _patch_images(ami_backend: type) -> None:
+    def create_image(original: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(self: Any, instance_id: str, *a: Any, **kw: Any) -> Any:
+            ami = original(self, instance_id, *a, **kw)
+            snapshots = imaging.capture_instance(self, ami, self.get_instance(instance_id))
+            settings = pending.active_settings()
+            if settings is not None:
+                _mark_image(ami, snapshots, settings.image_seconds)
+            return ami
+
+        return wrapper
+
+    def copy_image(original: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(self: Any, source_image_id: str, source_region: str, *a: Any, **kw: Any) -> Any:
+            from moto.ec2.models import ec2_backends
+
+            ami = original(self, source_image_id, source_region, *a, **kw)
+            source = ec2_backends[self.account_id][source_region].amis[source_image_id]
+            kms_key = self.default_kms_key_id or None
+            if kms_key is None and any(
+                s.get("Ebs", {}).get("Encrypted") for s in imaging.block_device_mappings(source)
+            ):
+                # Encrypted snapshots need a key of the destination region.
+                kms_key = self._create_default_encryption_key()
+            snapshots = imaging.capture_copy(self, ami, source, source_region, kms_key, aws_now())
+            settings = pending.active_settings()
+            if settings is not None:
+                _mark_image(ami, snapshots, settings.copy_seconds)
+            return ami
+
+        return wrapper
+
+    def register_image(original: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(self: Any, *a: Any, **kw: Any) -> Any:
+            ami = original(self, *a, **kw)
+            imaging.polish(ami)
+            settings = pending.active_settings()
+            if settings is not None:
+                _mark_image(ami, [ami.ebs_snapshot], settings.image_seconds)
+            return ami
+
+        return wrapper
+
+    def describe_image_attribute(original: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(self: Any, ami_id: str, attribute_name: str) -> Any:
+            from moto.ec2.exceptions import InvalidAMIIdError, UnvailableAMIIdError
+
+            # moto raises KeyError (HTTP 500) for an image it does not hold.
+            if ami_id not in self.amis:
+                if ami_id in self.deleted_amis:
+                    raise UnvailableAMIIdError(ami_id)
+                raise InvalidAMIIdError(ami_id)
+            return original(self, ami_id, attribute_name)
+
+        return wrapper
+
+    _wrap(ami_backend, "describe_image_attribute", describe_image_attribute)
+    _wrap(ami_backend, "create_image", create_image)
+    _wrap(ami_backend, "copy_image", copy_image)
+    _wrap(ami_backend, "register_image", register_image)
+
+
+def _patch_ami_attributes(ami_class: Any) -> None:
+    original = ami_class.block_device_mappings
+
+    def mappings(self: Any) -> list[dict[str, Any]]:
+        custom = imaging.custom_mappings(self)
+        return custom if custom is not None else list(original.fget(self))
+
+    ami_class.block_device_mappings = property(mappings)
+    # DescribeImageAttribute reads these names; moto's Ami lacks them and answers HTTP 500.
+    ami_class.lld = property(lambda self: self.__dict__.get("last_launched_time"))
+    ami_class.imds = property(lambda self: self.__dict__.get("imds_support"))
+    for name in ("tmp", "uefi", "ramdisk"):
+        setattr(ami_class, name, None)
+
+
+def install_patches() -> None:
+    """Install every patch once per process (thread-safe, idempotent)."""
+    global _installed
+    with _lock:
+        if _installed:
+            return
+        from moto.ec2.models.amis import Ami, AmiBackend
+        from moto.ec2.models.elastic_block_store import EBSBackend
+
+        pending.install_descriptors()
+        _patch_snapshots(EBSBackend)
+        _patch_images(AmiBackend)
+        _patch_ami_attributes(Ami)
+        _installed = True

@@ -1,0 +1,1 @@
+"""The Textual user interface. It never calls AWS itself: it asks an `Account`."""

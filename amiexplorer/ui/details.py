@@ -1,0 +1,272 @@
+"""What the detail panel says about a resource: every field, tags, mappings, relations.
+
+Pure functions from a model and the relation graph to labelled rows; the widget only lays them
+out. Related resources come back as `Related` entries the panel lets you jump to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from amiexplorer.aws.models import Image, Instance, ResourceKind, Snapshot, Volume
+from amiexplorer.aws.relations import RelationGraph
+from amiexplorer.ui import formatting as fmt
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A resource the selected one is related to, and how."""
+
+    relation: str
+    kind: ResourceKind
+    resource_id: str
+    label: str
+
+
+@dataclass(slots=True)
+class Details:
+    """Everything the panel shows for one resource."""
+
+    title: str
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    tags: list[tuple[str, str]] = field(default_factory=list)
+    table_title: str = ""
+    table: list[tuple[str, ...]] = field(default_factory=list)
+    related: list[Related] = field(default_factory=list)
+
+
+def _yes_no(value: bool | None) -> str:
+    return "-" if value is None else ("yes" if value else "no")
+
+
+def _label(resource: Any) -> str:
+    name = getattr(resource, "name", None)
+    return f"{resource.id} {name}" if name else resource.id
+
+
+def _sharing_fields(
+    is_public: bool | None, shared_with: tuple[str, ...] | None
+) -> list[tuple[str, str]]:
+    if is_public is None and shared_with is None:
+        return [("Permissions", "not loaded yet")]
+    rows = [("Public", "YES (anyone can use it)" if is_public else "no")]
+    rows.append(("Shared with", ", ".join(shared_with) if shared_with else "no other account"))
+    return rows
+
+
+def image_details(image: Image, graph: RelationGraph, now: datetime) -> Details:
+    """An AMI: fields, block device mappings, launch permissions, what uses it."""
+    usage = graph.image_usage(image.image_id)
+    details = Details(title=f"Image {image.image_id}")
+    details.fields = [
+        ("Name", image.name or "-"),
+        ("Description", image.description or "-"),
+        (
+            "State",
+            "deprecated"
+            if image.is_deprecated(now) and image.state == "available"
+            else image.state,
+        ),
+        ("Region", image.region),
+        ("Owner", "this account" if image.owned else image.owner_id),
+        ("Created", f"{fmt.timestamp(image.creation_date)} ({fmt.age(image.creation_date, now)})"),
+        ("Size", fmt.size_gib(image.size_gib)),
+        ("Architecture", image.architecture or "-"),
+        ("Platform", image.platform_details or "-"),
+        ("Root device", f"{image.root_device_type or '-'} {image.root_device_name or ''}".strip()),
+        ("Virtualization", image.virtualization_type or "-"),
+        ("Deprecation", fmt.timestamp(image.deprecation_time)),
+        ("Last launched", fmt.timestamp(image.last_launched_time)),
+        ("Deregistration protection", image.deregistration_protection or "-"),
+        *(_sharing_fields(image.is_public, image.shared_with) if image.owned else []),
+        (
+            "Used by",
+            f"{len(usage.instances)} instance(s), "
+            f"{len(usage.launch_template_versions)} launch template version(s), "
+            f"{len(usage.launch_configurations)} launch configuration(s)",
+        ),
+    ]
+    details.tags = list(image.tags)
+    details.table_title = "Block device mappings"
+    details.table = [
+        (
+            m.device_name,
+            m.snapshot_id or m.virtual_name or "-",
+            fmt.size_gib(m.volume_size_gib),
+            m.volume_type or "-",
+            "encrypted" if m.encrypted else "-",
+        )
+        for m in image.block_device_mappings
+    ]
+    for snapshot_id in image.snapshot_ids:
+        snapshot = graph.inventory.snapshots.get(snapshot_id)
+        label = _label(snapshot) if snapshot else f"{snapshot_id} (not loaded)"
+        details.related.append(Related("snapshot", ResourceKind.SNAPSHOT, snapshot_id, label))
+    for instance in usage.instances:
+        details.related.append(
+            Related("used by instance", ResourceKind.INSTANCE, instance.id, _label(instance))
+        )
+    for version in usage.launch_template_versions:
+        details.related.append(
+            Related(
+                "named by launch template",
+                ResourceKind.LAUNCH_TEMPLATE_VERSION,
+                version.id,
+                f"{version.launch_template_name} v{version.version_number}",
+            )
+        )
+    for configuration in usage.launch_configurations:
+        details.related.append(
+            Related(
+                "named by launch configuration",
+                ResourceKind.LAUNCH_CONFIGURATION,
+                configuration.id,
+                configuration.name,
+            )
+        )
+    return details
+
+
+def snapshot_details(snapshot: Snapshot, graph: RelationGraph, now: datetime) -> Details:
+    """A snapshot: fields, permissions, its images and its source volume."""
+    details = Details(title=f"Snapshot {snapshot.snapshot_id}")
+    ref = graph.description_of_snapshot(snapshot.snapshot_id)
+    details.fields = [
+        ("Description", snapshot.description or "-"),
+        (
+            "State",
+            f"{snapshot.state} ({snapshot.progress}%)" if snapshot.is_pending else snapshot.state,
+        ),
+        ("Region", snapshot.region),
+        ("Size", fmt.size_gib(snapshot.volume_size_gib)),
+        ("Started", f"{fmt.timestamp(snapshot.start_time)} ({fmt.age(snapshot.start_time, now)})"),
+        ("Storage tier", snapshot.storage_tier),
+        ("Encrypted", _yes_no(snapshot.encrypted)),
+        ("KMS key", snapshot.kms_key_id or "-"),
+        ("Source volume", snapshot.volume_id or "-"),
+        ("Origin", ref.origin.value if ref else "a volume snapshot"),
+        ("Owner", snapshot.owner_id),
+        *_sharing_fields(snapshot.is_public, snapshot.shared_with),
+    ]
+    details.tags = list(snapshot.tags)
+    for image in graph.images_of_snapshot(snapshot.snapshot_id):
+        details.related.append(
+            Related("used by image", ResourceKind.IMAGE, image.id, _label(image))
+        )
+    described = ref.image_id if ref else None
+    if described and described not in {r.resource_id for r in details.related}:
+        gone = described not in graph.inventory.images
+        details.related.append(
+            Related(
+                "made for image" + (" (deregistered)" if gone else ""),
+                ResourceKind.IMAGE,
+                described,
+                described,
+            )
+        )
+    volume = graph.source_volume(snapshot.snapshot_id)
+    if volume is not None:
+        details.related.append(
+            Related("source volume", ResourceKind.VOLUME, volume.id, _label(volume))
+        )
+    return details
+
+
+def volume_details(volume: Volume, graph: RelationGraph, now: datetime) -> Details:
+    """A volume: fields, attachments, its instance and its snapshots."""
+    details = Details(title=f"Volume {volume.volume_id}")
+    details.fields = [
+        ("State", volume.state),
+        ("Region / AZ", f"{volume.region} / {volume.availability_zone}"),
+        ("Size", fmt.size_gib(volume.size_gib)),
+        ("Type", volume.volume_type),
+        ("IOPS", str(volume.iops or "-")),
+        ("Throughput", f"{volume.throughput} MiB/s" if volume.throughput else "-"),
+        ("Encrypted", _yes_no(volume.encrypted)),
+        ("KMS key", volume.kms_key_id or "-"),
+        ("Created", f"{fmt.timestamp(volume.create_time)} ({fmt.age(volume.create_time, now)})"),
+        ("From snapshot", volume.snapshot_id or "-"),
+        ("Multi-attach", _yes_no(volume.multi_attach_enabled)),
+    ]
+    details.tags = list(volume.tags)
+    details.table_title = "Attachments"
+    details.table = [
+        (
+            a.instance_id,
+            a.device or "-",
+            a.state or "-",
+            "deleted on termination" if a.delete_on_termination else "kept on termination",
+        )
+        for a in volume.attachments
+    ]
+    for instance in graph.instances_of_volume(volume.volume_id):
+        details.related.append(
+            Related("attached to", ResourceKind.INSTANCE, instance.id, _label(instance))
+        )
+    for snapshot in graph.snapshots_of_volume(volume.volume_id):
+        details.related.append(
+            Related("snapshot", ResourceKind.SNAPSHOT, snapshot.id, _label(snapshot))
+        )
+    if volume.snapshot_id and volume.snapshot_id in graph.inventory.snapshots:
+        details.related.append(
+            Related("created from", ResourceKind.SNAPSHOT, volume.snapshot_id, volume.snapshot_id)
+        )
+    return details
+
+
+def instance_details(instance: Instance, graph: RelationGraph, now: datetime) -> Details:
+    """An instance: fields, block devices, its image and its volumes."""
+    details = Details(title=f"Instance {instance.instance_id}")
+    details.fields = [
+        ("Name", instance.name or "-"),
+        ("State", instance.state),
+        ("Type", instance.instance_type),
+        ("Region / AZ", f"{instance.region} / {instance.availability_zone or '-'}"),
+        ("Image", instance.image_id or "-"),
+        (
+            "Launched",
+            f"{fmt.timestamp(instance.launch_time)} ({fmt.age(instance.launch_time, now)})",
+        ),
+        ("Platform", instance.platform or "-"),
+        ("Architecture", instance.architecture or "-"),
+        ("Private IP", instance.private_ip or "-"),
+        ("Public IP", instance.public_ip or "-"),
+        ("VPC / subnet", f"{instance.vpc_id or '-'} / {instance.subnet_id or '-'}"),
+        ("Key pair", instance.key_name or "-"),
+        ("Root device", instance.root_device_name or "-"),
+    ]
+    details.tags = list(instance.tags)
+    details.table_title = "Block devices"
+    details.table = [
+        (
+            d.device_name,
+            d.volume_id,
+            d.status or "-",
+            "deleted on termination" if d.delete_on_termination else "kept on termination",
+        )
+        for d in instance.block_devices
+    ]
+    image = graph.image_of_instance(instance.instance_id)
+    if instance.image_id:
+        label = _label(image) if image else f"{instance.image_id} (not visible)"
+        details.related.append(
+            Related("launched from image", ResourceKind.IMAGE, instance.image_id, label)
+        )
+    for volume in graph.volumes_of_instance(instance.instance_id):
+        details.related.append(Related("volume", ResourceKind.VOLUME, volume.id, _label(volume)))
+    return details
+
+
+def details_for(resource: Any, graph: RelationGraph, now: datetime) -> Details:
+    """The details of any resource the panes show."""
+    if isinstance(resource, Image):
+        return image_details(resource, graph, now)
+    if isinstance(resource, Snapshot):
+        return snapshot_details(resource, graph, now)
+    if isinstance(resource, Volume):
+        return volume_details(resource, graph, now)
+    if isinstance(resource, Instance):
+        return instance_details(resource, graph, now)
+    return Details(title=str(getattr(resource, "id", resource)))

@@ -1,0 +1,488 @@
+"""The explorer: regions on the left, one resource pane, details below, all by keyboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+
+from amiexplorer.aws.account import Account
+from amiexplorer.aws.inventory import RegionFinished
+from amiexplorer.aws.models import Image, ResourceKind, Snapshot
+from amiexplorer.ui.columns import RowContext
+from amiexplorer.ui.details import Related, details_for
+from amiexplorer.ui.messages import InventoryChanged, InventoryLoaded, SwitchProfile
+from amiexplorer.ui.rowmodel import RowModel
+from amiexplorer.ui.widgets.account_header import AccountHeader
+from amiexplorer.ui.widgets.detail_panel import DetailPanel
+from amiexplorer.ui.widgets.kind_bar import PANES, KindBar
+from amiexplorer.ui.widgets.prompt import Prompt
+from amiexplorer.ui.widgets.regions_pane import ALL_REGIONS, RegionsPane
+from amiexplorer.ui.widgets.resource_table import ResourceTable
+
+#: `:` commands and the pane each opens.
+KIND_COMMANDS = {
+    "inst": ResourceKind.INSTANCE,
+    "instance": ResourceKind.INSTANCE,
+    "instances": ResourceKind.INSTANCE,
+    "ec2": ResourceKind.INSTANCE,
+    "vol": ResourceKind.VOLUME,
+    "volume": ResourceKind.VOLUME,
+    "volumes": ResourceKind.VOLUME,
+    "ebs": ResourceKind.VOLUME,
+    "snap": ResourceKind.SNAPSHOT,
+    "snapshot": ResourceKind.SNAPSHOT,
+    "snapshots": ResourceKind.SNAPSHOT,
+    "ami": ResourceKind.IMAGE,
+    "amis": ResourceKind.IMAGE,
+    "image": ResourceKind.IMAGE,
+    "images": ResourceKind.IMAGE,
+}
+#: Redraw at most this often while pages stream in, so a burst of pages is one repaint.
+REDRAW_SECONDS = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where the user was: for `backspace` after jumping to a related resource."""
+
+    kind: ResourceKind
+    region: str | None
+    resource_id: str | None
+    details_open: bool
+
+
+class ExplorerScreen(Screen[None]):
+    """The screen people live in."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "1", "show_kind('instance')", "Instances", id="instances", tooltip="Show instances"
+        ),
+        Binding("2", "show_kind('volume')", "Volumes", id="volumes", tooltip="Show volumes"),
+        Binding(
+            "3", "show_kind('snapshot')", "Snapshots", id="snapshots", tooltip="Show snapshots"
+        ),
+        Binding("4", "show_kind('image')", "Images", id="images", tooltip="Show images (AMIs)"),
+        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter rows as you type"),
+        Binding(
+            "colon",
+            "command",
+            "Command",
+            id="command",
+            tooltip="Run a command (:inst, :region NAME ...)",
+        ),
+        Binding("enter", "details", "Details", id="details", tooltip="Show details of the row"),
+        Binding(
+            "escape",
+            "escape",
+            "Clear",
+            id="escape",
+            show=False,
+            tooltip="Clear the filter / close details",
+        ),
+        Binding(
+            "backspace",
+            "back",
+            "Back",
+            id="back",
+            show=False,
+            tooltip="Back to where you jumped from",
+        ),
+        Binding("o", "sort", "Sort", id="sort", tooltip="Sort by the next column"),
+        Binding(
+            "O",
+            "sort_reverse",
+            "Reverse",
+            id="sort-reverse",
+            show=False,
+            tooltip="Reverse the sort order",
+        ),
+        Binding(
+            "r",
+            "refresh",
+            "Refresh",
+            id="refresh",
+            tooltip="Reload every region (the cursor stays)",
+        ),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Every key of this screen"),
+        Binding("tab", "app.focus_next", "Next pane", id="focus-next", show=False),
+        Binding(
+            "shift+tab", "app.focus_previous", "Previous pane", id="focus-previous", show=False
+        ),
+    ]
+
+    def __init__(self, account: Account) -> None:
+        super().__init__()
+        self.account = account
+        self.kind = ResourceKind.INSTANCE
+        self.scope: str | None = None
+        self.models = {kind: RowModel(kind) for kind, _ in PANES}
+        self.cursor_ids: dict[ResourceKind, str | None] = {}
+        self.history: list[Place] = []
+        self.ctx = RowContext(now=datetime.now(UTC), relations=account.relations())
+        self._dirty = False
+        self._details_open = False
+
+    # Layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Header, regions | (pane bar, table, details), prompt, status, footer."""
+        header = AccountHeader(id="account")
+        header.identity = self.account.identity
+        header.endpoint_url = self.account.session.endpoint_url
+        header.read_only = self.account.read_only
+        yield header
+        with Horizontal(id="main"):
+            yield RegionsPane(self.account.inventory, id="regions")
+            with Vertical(id="content"):
+                yield KindBar(id="kinds")
+                yield ResourceTable(self.models[self.kind], self.ctx, id="table")
+                yield DetailPanel(id="details")
+        yield Prompt(id="prompt")
+        yield Static("", id="status")
+        yield Footer()
+
+    @property
+    def table(self) -> ResourceTable:
+        """The resource table."""
+        return self.query_one(ResourceTable)
+
+    def on_mount(self) -> None:
+        """Lay out for the terminal's width, then start loading."""
+        self._fit_to_width(self.app.size.width)
+        self.table.focus()
+        self.set_interval(REDRAW_SECONDS, self._redraw_if_dirty)
+        interval = getattr(self.app, "settings", None)
+        if interval is not None and interval.refresh_interval > 0:
+            self.set_interval(interval.refresh_interval, self.action_refresh)
+        self._rebuild_rows()
+        self.load_inventory()
+
+    def on_resize(self) -> None:
+        """The regions pane shows every count only when there is room."""
+        self._fit_to_width(self.app.size.width)
+
+    def _fit_to_width(self, width: int) -> None:
+        pane = self.query_one(RegionsPane)
+        wide = width >= 140
+        if pane.has_class("-wide") != wide:
+            pane.set_class(wide, "-wide")
+            pane.rebuild()
+
+    # Loading ----------------------------------------------------------------------------
+
+    @work(exclusive=True, group="inventory", exit_on_error=False)
+    async def load_inventory(self) -> None:
+        """Stream every region's pages into the inventory, then fill in sharing."""
+        self._set_status("Loading…")
+        async for event in self.account.load():
+            self.post_message(InventoryChanged(event))
+        self.post_message(InventoryLoaded())
+        async for _updated in self.account.enrich():
+            self._dirty = True
+
+    def on_inventory_changed(self, message: InventoryChanged) -> None:
+        """Note the change; the redraw timer folds many pages into one repaint."""
+        self._dirty = True
+        self.query_one(RegionsPane).refresh_region(message.event.region)
+        if isinstance(message.event, RegionFinished) and message.event.errors:
+            self._set_status(self._status_line())
+
+    def on_inventory_loaded(self, _message: InventoryLoaded) -> None:
+        """Redraw now and say how loading went."""
+        self._redraw()
+        self._set_status(self._status_line())
+
+    def _redraw_if_dirty(self) -> None:
+        if self._dirty:
+            self._redraw()
+
+    def _redraw(self) -> None:
+        self._dirty = False
+        self.ctx.relations = self.account.relations()
+        self.ctx.now = datetime.now(UTC)
+        self._rebuild_rows()
+        if self._details_open:
+            self._show_details(self.table.current)
+
+    def _rebuild_rows(self, keep: str | None = None) -> None:
+        table = self.table
+        model = self.models[self.kind]
+        current = table.current
+        keep = keep or (current.id if current is not None else self.cursor_ids.get(self.kind))
+        model.region = self.scope
+        model.rebuild(self.account.inventory.table(self.kind), self.ctx)
+        table.model = model
+        loading = not self.account.inventory.is_complete
+        table.empty_message = (
+            "Loading…"
+            if loading
+            else (
+                "No rows match the filter (esc clears it)" if model.filter_text else "Nothing here"
+            )
+        )
+        table.rows_changed(keep)
+        self._update_bar()
+
+    def _update_bar(self) -> None:
+        model = self.models[self.kind]
+        bar = self.query_one(KindBar)
+        bar.kind = self.kind
+        bar.scope = self.scope
+        bar.shown = len(model.rows)
+        bar.total = self.account.inventory.count(self.kind, self.scope)
+        bar.filter_text = model.filter_text
+        bar.marked = len(self.table.marked)
+        column = model.sort_column
+        bar.sort_label = f"{column.label} {'▼' if model.descending else '▲'}" if column else ""
+
+    def _status_line(self) -> str:
+        inventory = self.account.inventory
+        failed = [s for s in inventory.regions.values() if s.errors]
+        if not inventory.is_complete:
+            return "Loading…"
+        if failed:
+            first = failed[0]
+            more = f" (and {len(failed) - 1} more region(s))" if len(failed) > 1 else ""
+            return f"{first.name}: {first.error_message}{more}"
+        return (
+            f"Loaded {len(inventory.regions)} region(s) at {datetime.now().strftime('%H:%M:%S')}."
+        )
+
+    def _set_status(self, text: str) -> None:
+        self.query_one("#status", Static).update(text)
+
+    # Panes and regions ------------------------------------------------------------------
+
+    def action_show_kind(self, kind: str) -> None:
+        """Switch to the pane of `kind` (keys 1-4 and :inst, :vol, :snap, :ami)."""
+        self._show_kind(ResourceKind(kind))
+
+    def _show_kind(self, kind: ResourceKind, keep: str | None = None) -> None:
+        current = self.table.current
+        self.cursor_ids[self.kind] = current.id if current is not None else None
+        self.kind = kind
+        self.table.marked.clear()
+        self.query_one(RegionsPane).set_kind(kind)
+        self._rebuild_rows(keep or self.cursor_ids.get(kind))
+        self._close_details()
+
+    def set_region(self, region: str | None) -> None:
+        """Scope the panes to one region, or to all (None)."""
+        if region is not None and region not in self.account.inventory.regions:
+            self.notify(f"unknown region {region!r}", severity="error")
+            return
+        self.scope = region
+        self._rebuild_rows()
+        pane = self.query_one(RegionsPane)
+        keys = [ALL_REGIONS, *self.account.inventory.regions]
+        pane.highlighted = keys.index(region or ALL_REGIONS)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """enter in the regions pane scopes the panes to that region."""
+        if isinstance(event.option_list, RegionsPane):
+            event.stop()
+            chosen = event.option.id
+            self.set_region(None if chosen == ALL_REGIONS else chosen)
+            self.table.focus()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Show a failed region's whole error in the status line when it is highlighted."""
+        if isinstance(event.option_list, RegionsPane) and event.option.id:
+            status = self.account.inventory.regions.get(event.option.id)
+            if status is not None and status.errors:
+                self._set_status(f"{status.name}: {status.error_message}")
+
+    # Filter, command, sort --------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Open the filter prompt with the current filter."""
+        self.query_one(Prompt).open("filter", self.models[self.kind].filter_text)
+
+    def action_command(self) -> None:
+        """Open the `:` command line."""
+        self.query_one(Prompt).open("command")
+
+    def on_prompt_changed(self, message: Prompt.Changed) -> None:
+        """Filter as the user types."""
+        self.models[self.kind].filter_text = message.text
+        self._rebuild_rows()
+
+    def on_prompt_submitted(self, message: Prompt.Submitted) -> None:
+        """enter: keep the filter, or run the command."""
+        prompt = self.query_one(Prompt)
+        prompt.close()
+        self.table.focus()
+        if message.mode == "command":
+            self.run_command(message.text)
+
+    def on_prompt_cancelled(self, message: Prompt.Cancelled) -> None:
+        """esc in the prompt: a filter is cleared, a command is dropped."""
+        self.query_one(Prompt).close()
+        self.table.focus()
+        if message.mode == "filter":
+            self._clear_filter()
+
+    def _clear_filter(self) -> None:
+        self.models[self.kind].filter_text = ""
+        self._rebuild_rows()
+
+    def run_command(self, text: str) -> None:
+        """Run a `:` command; an unknown one says what is allowed."""
+        words = text.strip().split()
+        if not words:
+            return
+        verb, args = words[0].lower().lstrip(":"), words[1:]
+        if verb in KIND_COMMANDS and not args:
+            self._show_kind(KIND_COMMANDS[verb])
+        elif verb == "region" and len(args) == 1:
+            self.set_region(None if args[0] in ("all", "*") else args[0])
+        elif verb == "profile" and len(args) == 1:
+            self.post_message(SwitchProfile(args[0]))
+        elif verb in ("refresh", "r") and not args:
+            self.action_refresh()
+        elif verb == "help" and not args:
+            self.action_help()
+        elif verb in ("q", "quit") and not args:
+            self.app.exit()
+        else:
+            self.notify(
+                f"unknown command {text.strip()!r}: try inst, vol, snap, ami, "
+                "region NAME, region all, profile NAME, refresh, help, quit",
+                severity="warning",
+            )
+
+    def action_sort(self) -> None:
+        """Sort by the next column (ascending first)."""
+        model = self.models[self.kind]
+        columns = [c for c in self.table._columns()]
+        keys = [c.key for c in columns]
+        if model.sort_column is None or model.sort_column.key not in keys:
+            model.sort_column = columns[0]
+        else:
+            model.sort_column = columns[(keys.index(model.sort_column.key) + 1) % len(columns)]
+        model.descending = False
+        self._rebuild_rows()
+
+    def action_sort_reverse(self) -> None:
+        """Flip between ascending and descending."""
+        model = self.models[self.kind]
+        if model.sort_column is None:
+            model.sort_column = self.table._columns()[0]
+        model.descending = not model.descending
+        self._rebuild_rows()
+
+    # Details and navigation -------------------------------------------------------------
+
+    def action_details(self) -> None:
+        """Open (or close) the details of the row under the cursor."""
+        if self._details_open:
+            self._close_details()
+        elif self.table.current is not None:
+            self._details_open = True
+            self.query_one(DetailPanel).add_class("-open")
+            self._show_details(self.table.current)
+
+    def _show_details(self, resource: Any) -> None:
+        panel = self.query_one(DetailPanel)
+        if resource is None:
+            return
+        panel.show(details_for(resource, self.ctx.relations, self.ctx.now))
+        unknown = isinstance(resource, Image | Snapshot) and resource.shared_with is None
+        if unknown and (not isinstance(resource, Image) or resource.owned):
+            self.load_attributes(resource)
+
+    @work(group="attributes", exclusive=True, exit_on_error=False)
+    async def load_attributes(self, resource: Image | Snapshot) -> None:
+        """Fetch sharing for the resource in the panel."""
+        await self.account.load_attributes(resource)
+        self._redraw()
+
+    def _close_details(self) -> None:
+        self._details_open = False
+        self.query_one(DetailPanel).remove_class("-open")
+        if not self.table.has_focus and not self.query_one(Prompt).has_focus:
+            self.table.focus()
+
+    def on_resource_table_highlighted(self, message: ResourceTable.Highlighted) -> None:
+        """Keep the details in step with the cursor."""
+        if self._details_open:
+            self._show_details(message.resource)
+
+    def on_resource_table_chosen(self, _message: ResourceTable.Chosen) -> None:
+        """A double click opens the details."""
+        if not self._details_open:
+            self.action_details()
+
+    def on_detail_panel_jump(self, message: DetailPanel.Jump) -> None:
+        """Go to a related resource, remembering where we were."""
+        self.jump_to(message.related)
+
+    def jump_to(self, related: Related) -> None:
+        """Show a related resource in its own pane with its details open."""
+        if related.kind not in self.models:
+            self.notify(f"{related.label} is a {related.kind.value}; it has no pane of its own")
+            return
+        resource = self.account.inventory.table(related.kind).get(related.resource_id)
+        if resource is None:
+            self.notify(
+                f"{related.resource_id} is not in this account's inventory", severity="warning"
+            )
+            return
+        current = self.table.current
+        self.history.append(
+            Place(self.kind, self.scope, current.id if current else None, self._details_open)
+        )
+        self._go(
+            related.kind,
+            self.scope if self.scope in (None, resource.region) else None,
+            resource.id,
+        )
+
+    def _go(
+        self, kind: ResourceKind, region: str | None, resource_id: str | None, details: bool = True
+    ) -> None:
+        self.scope = region
+        self._show_kind(kind, keep=resource_id)
+        current = self.table.current
+        if resource_id is not None and (current is None or current.id != resource_id):
+            # Filtered out or in another region: clear both so the resource is on screen.
+            self.models[kind].filter_text = ""
+            self.scope = None
+            self._rebuild_rows(resource_id)
+        self.table.focus()
+        if details:
+            self.action_details()
+
+    def action_back(self) -> None:
+        """Back to where the last jump came from."""
+        if not self.history:
+            self.notify("Nothing to go back to")
+            return
+        place = self.history.pop()
+        self._go(place.kind, place.region, place.resource_id, place.details_open)
+
+    def action_escape(self) -> None:
+        """esc: close the details, else clear the filter."""
+        if self._details_open:
+            self._close_details()
+        elif self.models[self.kind].filter_text:
+            self._clear_filter()
+
+    def action_refresh(self) -> None:
+        """Reload every region; rows stay until their fresh copy arrives."""
+        self.load_inventory()
+
+    def action_help(self) -> None:
+        """Show every key of the current context."""
+        from amiexplorer.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.active_bindings))

@@ -1,0 +1,65 @@
+"""`?`: every key of the current context, from the bindings that are active right now."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import ActiveBinding, Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def key_table(bindings: dict[str, ActiveBinding]) -> Table:
+    """A two-column table of key and what it does, one row per action."""
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+    table.add_column(style="bold yellow", no_wrap=True)
+    table.add_column()
+    seen: dict[tuple[str, str], list[str]] = {}
+    for key, active in bindings.items():
+        binding = active.binding
+        if not active.enabled or binding.system:
+            continue
+        what = binding.tooltip or binding.description or binding.action
+        seen.setdefault((binding.action, what), []).append(binding.key_display or key)
+    for (_action, what), keys in seen.items():
+        table.add_row(" ".join(dict.fromkeys(_pretty(k) for k in keys)), what)
+    return table
+
+
+def _pretty(key: str) -> str:
+    names = {"slash": "/", "colon": ":", "question_mark": "?", "escape": "esc"}
+    return names.get(key, key)
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys of the screen underneath, with what each does."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="close-help"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: auto; max-width: 90%; height: auto; max-height: 90%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    HelpScreen Static { width: auto; }
+    """
+
+    def __init__(self, bindings: dict[str, ActiveBinding]) -> None:
+        super().__init__()
+        self.bindings = bindings
+
+    def compose(self) -> ComposeResult:
+        """The table of keys."""
+        with VerticalScroll() as scroll:
+            scroll.border_title = "Keys (esc closes)"
+            yield Static(
+                Text("Also: ctrl+p opens the command palette; the mouse works too.\n", style="dim")
+            )
+            yield Static(key_table(self.bindings), id="keys")

@@ -1,0 +1,110 @@
+"""The detail panel: every field of the selected resource, and related resources to jump to."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from amiexplorer.ui.details import Details, Related
+
+
+def _render_fields(details: Details) -> RenderableType:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in details.fields:
+        style = "bold red" if value.startswith("YES") else ""
+        grid.add_row(label, Text(value, style=style))
+    parts: list[RenderableType] = [Text(details.title, style="bold underline"), grid]
+    if details.table:
+        table = Table(title=details.table_title, title_justify="left", show_header=False, box=None)
+        for row in details.table:
+            table.add_row(*row)
+        parts.append(table)
+    tags = Table.grid(padding=(0, 1))
+    tags.add_column(style="cyan", no_wrap=True)
+    tags.add_column(overflow="fold")
+    for key, value in details.tags:
+        tags.add_row(key, value)
+    parts.append(Text("Tags", style="bold") if details.tags else Text("No tags", style="dim"))
+    if details.tags:
+        parts.append(tags)
+    return Group(*parts)
+
+
+class RelatedList(OptionList):
+    """Related resources; enter jumps to one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Jump", id="jump", tooltip="Show the related resource"),
+    ]
+
+
+class DetailPanel(VerticalScroll):
+    """Fields, tags and mappings on top; related resources below."""
+
+    DEFAULT_CSS = """
+    DetailPanel {
+        height: 1fr;
+        border: round $panel;
+        border-title-color: $text-muted;
+        display: none;
+    }
+    DetailPanel.-open { display: block; }
+    DetailPanel:focus-within { border: round $accent; }
+    DetailPanel #fields { height: auto; padding: 0 1; }
+    DetailPanel RelatedList { height: auto; max-height: 12; border: none; }
+    """
+
+    class Jump(Message):
+        """Go to a related resource."""
+
+        def __init__(self, related: Related) -> None:
+            super().__init__()
+            self.related = related
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, can_focus=False)
+        self.border_title = "Details"
+        self.details: Details | None = None
+
+    def compose(self) -> ComposeResult:
+        """Fields, then the related list."""
+        yield Static(id="fields")
+        yield RelatedList(id="related")
+
+    def show(self, details: Details) -> None:
+        """Show `details`, replacing what was there."""
+        self.details = details
+        self.border_title = f"Details — {details.title}"
+        self.query_one("#fields", Static).update(_render_fields(details))
+        related = self.query_one(RelatedList)
+        related.clear_options()
+        if details.related:
+            related.add_options(
+                Option(
+                    Text.assemble((f"{r.relation}: ", "dim"), (r.label, "bold")),
+                    id=f"{index}",
+                )
+                for index, r in enumerate(details.related)
+            )
+            related.highlighted = 0
+        else:
+            related.add_option(Option(Text("No related resources", style="dim"), disabled=True))
+        related.border_title = "Related"
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """enter on a related resource: ask the screen to jump there."""
+        event.stop()
+        if self.details is None or event.option.id is None:
+            return
+        self.post_message(self.Jump(self.details.related[int(event.option.id)]))

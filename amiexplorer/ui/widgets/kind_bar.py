@@ -1,0 +1,52 @@
+"""The line above the table: which pane is shown, its row count, the filter and the sort."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from amiexplorer.aws.models import ResourceKind
+
+#: The resource panes in key order: 1..4.
+PANES = (
+    (ResourceKind.INSTANCE, "Instances"),
+    (ResourceKind.VOLUME, "Volumes"),
+    (ResourceKind.SNAPSHOT, "Snapshots"),
+    (ResourceKind.IMAGE, "Images"),
+)
+
+
+class KindBar(Static):
+    """`1 Instances  2 Volumes  3 Snapshots  4 Images` with the current one highlighted."""
+
+    DEFAULT_CSS = """
+    KindBar { height: 1; padding: 0 1; background: $boost; }
+    """
+
+    kind: reactive[ResourceKind] = reactive(ResourceKind.INSTANCE)
+    shown: reactive[int] = reactive(0)
+    total: reactive[int] = reactive(0)
+    filter_text: reactive[str] = reactive("")
+    scope: reactive[str | None] = reactive(None)
+    sort_label: reactive[str] = reactive("")
+    marked: reactive[int] = reactive(0)
+
+    def render(self) -> Text:
+        """Pane tabs, then what is shown and how."""
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for number, (kind, label) in enumerate(PANES, start=1):
+            style = "bold reverse" if kind == self.kind else "dim"
+            text.append(f" {number} {label} ", style=style)
+        text.append("  ")
+        count = f"{self.shown:,}" if self.shown == self.total else f"{self.shown:,}/{self.total:,}"
+        text.append(count, style="bold")
+        text.append(f" in {self.scope or 'all regions'}", style="dim")
+        if self.marked:
+            text.append(f"  {self.marked} marked", style="magenta")
+        if self.filter_text:
+            text.append("  filter ", style="dim")
+            text.append(f"/{self.filter_text}", style="bold yellow")
+        if self.sort_label:
+            text.append(f"  sort {self.sort_label}", style="dim")
+        return text

@@ -1,0 +1,132 @@
+"""The regions pane: "All regions" on top, then every region with its counts and state."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from amiexplorer.aws.inventory import Inventory, RegionState, RegionStatus
+from amiexplorer.aws.models import ResourceKind
+
+ALL_REGIONS = "all"
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+#: The four kinds counted in the pane, with their one-letter headings.
+COUNTED = (
+    (ResourceKind.INSTANCE, "Inst"),
+    (ResourceKind.VOLUME, "Vol"),
+    (ResourceKind.SNAPSHOT, "Snap"),
+    (ResourceKind.IMAGE, "AMI"),
+)
+#: The pane shows all four counts when it is at least this wide, else the current kind's.
+WIDE = 40
+
+
+class RegionsPane(OptionList):
+    """Choose a region to scope the resource panes; shows loading, counts and errors."""
+
+    DEFAULT_CSS = """
+    RegionsPane {
+        width: 26;
+        height: 1fr;
+        border: round $panel;
+        border-title-color: $text-muted;
+        padding: 0;
+    }
+    RegionsPane.-wide { width: 44; }
+    RegionsPane:focus { border: round $accent; }
+    """
+
+    def __init__(self, inventory: Inventory, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.inventory = inventory
+        self.kind = ResourceKind.INSTANCE
+        self.selected: str | None = None
+        self._frame = 0
+        self.border_title = "Regions"
+
+    def on_mount(self) -> None:
+        """Fill the list and animate the spinners of loading regions."""
+        self.rebuild()
+        self.set_interval(0.12, self._spin)
+
+    @property
+    def _wide(self) -> bool:
+        return self.has_class("-wide")
+
+    def _count(self, status: RegionStatus | None, kind: ResourceKind) -> int:
+        if status is None:
+            return self.inventory.count(kind)
+        return status.counts[kind]
+
+    def _counts(self, status: RegionStatus | None) -> Text:
+        if self._wide:
+            return Text("".join(f"{self._count(status, k):>6,}" for k, _ in COUNTED))
+        return Text(f"{self._count(status, self.kind):>6,}")
+
+    def _mark(self, status: RegionStatus) -> Text:
+        state = status.state
+        if state is RegionState.LOADING:
+            return Text(SPINNER[self._frame % len(SPINNER)], style="yellow")
+        if state is RegionState.FAILED:
+            return Text("✗", style="bold red")
+        if state is RegionState.WAITING:
+            return Text("·", style="dim")
+        return Text("✓", style="green")
+
+    def _label(self, key: str) -> Text:
+        name_width = 14
+        if key == ALL_REGIONS:
+            regions = self.inventory.regions.values()
+            busy = any(s.state in (RegionState.LOADING, RegionState.WAITING) for s in regions)
+            mark = Text(SPINNER[self._frame % len(SPINNER)] if busy else " ", style="yellow")
+            line = Text.assemble(mark, " ", Text("All regions".ljust(name_width), style="bold"))
+            return line + self._counts(None)
+        status = self.inventory.status(key)
+        line = Text.assemble(self._mark(status), " ", key.ljust(name_width)) + self._counts(status)
+        if status.errors:
+            line.append("\n  ")
+            line.append(status.error_message or "", style="red")
+        return line
+
+    def heading(self) -> str:
+        """The column headings, shown as the border title."""
+        if self._wide:
+            return "Regions " + " ".join(label for _, label in COUNTED)
+        return f"Regions · {dict(COUNTED)[self.kind]}"
+
+    def rebuild(self) -> None:
+        """Redraw every entry, keeping the highlight where it was."""
+        keys = [ALL_REGIONS, *self.inventory.regions]
+        highlighted = self.highlighted
+        self.clear_options()
+        self.add_options([Option(self._label(k), id=k) for k in keys])
+        if highlighted is not None and highlighted < len(keys):
+            self.highlighted = highlighted
+        self.border_title = self.heading()
+
+    def refresh_region(self, region: str) -> None:
+        """Redraw one region's entry and the totals."""
+        for key in (ALL_REGIONS, region):
+            try:
+                self.replace_option_prompt(key, self._label(key))
+            except Exception:  # a region added by a reload: rebuild everything once
+                self.rebuild()
+                return
+
+    def set_kind(self, kind: ResourceKind) -> None:
+        """Show the counts of `kind` (when narrow)."""
+        self.kind = kind
+        self.rebuild()
+
+    def _spin(self) -> None:
+        loading = [
+            name for name, s in self.inventory.regions.items() if s.state is RegionState.LOADING
+        ]
+        if loading:
+            self._frame += 1
+            for name in loading:
+                self.refresh_region(name)
+        elif self._frame:
+            self._frame = 0
+            self.refresh_region(next(iter(self.inventory.regions), ALL_REGIONS))

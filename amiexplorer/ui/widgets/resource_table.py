@@ -1,0 +1,228 @@
+"""A virtual table for resources: it renders only the rows on screen (Textual's Line API).
+
+Textual's DataTable builds every row up front (seconds at 10,000 rows); this table keeps a
+list of models and draws the visible lines on demand, so 100,000 snapshots cost no more to
+show than 30.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from amiexplorer.ui.columns import Column, RowContext, fit_columns
+from amiexplorer.ui.rowmodel import RowModel
+
+MARK = "●"
+
+
+class ResourceTable(ScrollView, can_focus=True):
+    """Rows of one resource kind with a fixed header line, a cursor and marks."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "jump(0)", "First", show=False),
+        Binding("end,G", "jump(-1)", "Last", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ResourceTable {
+        height: 1fr;
+        scrollbar-size-horizontal: 0;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        """The cursor moved to another resource (or to none)."""
+
+        def __init__(self, table: ResourceTable, resource: Any | None) -> None:
+            super().__init__()
+            self.table = table
+            self.resource = resource
+
+    class Chosen(Message):
+        """enter (or a double click) on a row."""
+
+        def __init__(self, table: ResourceTable, resource: Any) -> None:
+            super().__init__()
+            self.table = table
+            self.resource = resource
+
+    def __init__(self, model: RowModel, ctx: RowContext, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.model = model
+        self.ctx = ctx
+        self.marked: set[str] = set()
+        self.empty_message = "Loading…"
+        self._fitted: list[Column] = []
+        self._fitted_for: tuple[int, bool, Any] = (-1, False, None)
+
+    # Data -------------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        """How many rows the table shows (after the filter)."""
+        return len(self.model.rows)
+
+    @property
+    def current(self) -> Any | None:
+        """The resource under the cursor."""
+        rows = self.model.rows
+        return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
+
+    def rows_changed(self, keep: str | None = None) -> None:
+        """The model's rows were rebuilt; keep the cursor on resource `keep` when it is shown."""
+        index = self.model.index_of(keep)
+        if index is not None:
+            self.cursor = index
+        else:
+            self.cursor = min(self.cursor, max(0, self.row_count - 1))
+        self._fitted_for = (-1, False, None)
+        self.virtual_size = Size(self.size.width, self.row_count + 1)
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    # Geometry ---------------------------------------------------------------------------
+
+    def _columns(self) -> list[Column]:
+        width = max(1, self.scrollable_content_region.width - 2)
+        key = (width, self.model.region is None, self.model.kind)
+        if key != self._fitted_for:
+            self._fitted = fit_columns(self.model.columns, width, with_region=key[1])
+            self._fitted_for = key
+        return self._fitted
+
+    @property
+    def _page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        """Re-fit the columns to the new width."""
+        self._fitted_for = (-1, False, None)
+        self.virtual_size = Size(self.size.width, self.row_count + 1)
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = int(self.scroll_y)
+        page = self._page_height
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + page:
+            self.scroll_to(y=self.cursor - page + 1, animate=False)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        """Follow the cursor and tell the screen which resource is highlighted."""
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current))
+
+    # Rendering --------------------------------------------------------------------------
+
+    def _line(self, cells: list[tuple[str, Style]], width: int, base: Style) -> Strip:
+        segments: list[Segment] = []
+        for text, style in cells:
+            segments.append(Segment(text, base + style if style else base))
+            segments.append(Segment(" ", base))
+        strip = Strip(segments[:-1] if segments else [], cell_length=None)
+        return strip.adjust_cell_length(width, base)
+
+    def render_line(self, y: int) -> Strip:
+        """Line 0 is the header; the others are rows from the scroll position."""
+        width = self.scrollable_content_region.width
+        columns = self._columns()
+        if y == 0:
+            return self._header(columns, width)
+        index = int(self.scroll_y) + y - 1
+        rows = self.model.rows
+        if index >= len(rows):
+            if not rows and y == 1:
+                return Strip(
+                    [Segment(f"  {self.empty_message}", Style(dim=True))]
+                ).adjust_cell_length(width)
+            return Strip.blank(width)
+        return self._row(rows[index], index, columns, width)
+
+    def _header(self, columns: list[Column], width: int) -> Strip:
+        base = Style(bold=True, underline=False) + self.rich_style
+        cells: list[tuple[str, Style]] = [(" ", Style())]
+        sort = self.model.sort_column
+        for column in columns:
+            label = column.label
+            if sort is not None and column.key == sort.key:
+                label = f"{label}{'▼' if self.model.descending else '▲'}"
+            cells.append(
+                (_fit(label, column.width, column.align), Style(bold=True, color="bright_white"))
+            )
+        return self._line(cells, width, base)
+
+    def _row(self, resource: Any, index: int, columns: list[Column], width: int) -> Strip:
+        is_cursor = index == self.cursor
+        base = self.rich_style
+        if is_cursor:
+            base = base + Style(reverse=True) if self.has_focus else base + Style(bgcolor="grey27")
+        marked = resource.id in self.marked
+        cells: list[tuple[str, Style]] = [
+            (MARK if marked else " ", Style(color="magenta", bold=True))
+        ]
+        for column in columns:
+            text = column.text(resource, self.ctx)
+            style = Style.parse(column.style(resource, self.ctx, text)) if column.style else Style()
+            cells.append((_fit(text, column.width, column.align), style))
+        return self._line(cells, width, base)
+
+    # Actions ----------------------------------------------------------------------------
+
+    def action_cursor(self, delta: int) -> None:
+        """Move the cursor by `delta` rows."""
+        if self.row_count:
+            self.cursor = max(0, min(self.row_count - 1, self.cursor + delta))
+
+    def action_page(self, direction: int) -> None:
+        """Move the cursor by a page."""
+        self.action_cursor(direction * self._page_height)
+
+    def action_jump(self, index: int) -> None:
+        """Jump to the first (0) or last (-1) row."""
+        if self.row_count:
+            self.cursor = index if index >= 0 else self.row_count - 1
+
+    def on_click(self, event: events.Click) -> None:
+        """Select the clicked row (mouse works, but is never needed)."""
+        if event.y >= 1:
+            index = int(self.scroll_y) + event.y - 1
+            if index < self.row_count:
+                self.cursor = index
+                if event.chain >= 2 and self.current is not None:
+                    self.post_message(self.Chosen(self, self.current))
+
+    def choose(self) -> None:
+        """Report the current row as chosen (the screen opens its details)."""
+        if self.current is not None:
+            self.post_message(self.Chosen(self, self.current))
+
+
+def _fit(text: str, width: int, align: str) -> str:
+    """Cut or pad `text` to exactly `width` cells, with an ellipsis when cut."""
+    length = cell_len(text)
+    if length > width:
+        return (
+            set_cell_size(text, max(0, width - 1)) + "…"
+            if width > 1
+            else set_cell_size(text, width)
+        )
+    padding = " " * (width - length)
+    return padding + text if align == "right" else text + padding
