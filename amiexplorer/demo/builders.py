@@ -150,6 +150,32 @@ class RegionKit:
                 if volume.attachment is not None:
                     volume.attachment.attach_time = launched
 
+    def adopt(
+        self, instance: Any, root: dict[str, Any], launched: datetime, tags: dict[str, str]
+    ) -> None:
+        """Make an instance moto's Auto Scaling launched look launched from its image.
+
+        moto gives it a blank 8 GiB gp2 root on /dev/sda1; AWS would have restored the image's
+        root snapshot onto the image's root device.
+        """
+        ((device, block),) = instance.get_block_device_mapping
+        volume = self.ec2.get_volume(block.volume_id)
+        ebs = root["Ebs"]
+        volume.snapshot_id, volume.size, volume.volume_type = (
+            ebs["SnapshotId"],
+            ebs["VolumeSize"],
+            ebs["VolumeType"],
+        )
+        volume.iops = volume.iops or 3000
+        del instance.block_device_mapping[device]
+        instance.block_device_mapping[root["DeviceName"]] = block
+        if volume.attachment is not None:
+            volume.attachment.device = root["DeviceName"]
+        instance.root_device_name = root["DeviceName"]
+        volume.add_tags({k: v for k, v in tags.items() if k != "Owner"})
+        instance.add_tags(tags)
+        self.redate_instance(instance, launched)
+
     def stop(self, instance: Any, when: datetime) -> None:
         """Stop ``instance`` as a user did at ``when``."""
         self.ec2.stop_instances([instance.id])

@@ -43,6 +43,8 @@ def _wrap(cls: type, name: str, make: Callable[[Callable[..., Any]], Callable[..
 
 def _patch_snapshots(ebs_backend: type) -> None:
     def create_snapshot(original: Callable[..., Any]) -> Callable[..., Any]:
+        """Keep the volume's KMS key; pending while pending mode is on."""
+
         def wrapper(self: Any, volume_id: str, description: str, *a: Any, **kw: Any) -> Any:
             snapshot = original(self, volume_id, description, *a, **kw)
             if snapshot.encrypted and not snapshot.kms_key_id:
@@ -55,6 +57,8 @@ def _patch_snapshots(ebs_backend: type) -> None:
         return wrapper
 
     def copy_snapshot(original: Callable[..., Any]) -> Callable[..., Any]:
+        """Write AWS's default description and vol-ffffffff; pending for copy_seconds."""
+
         def wrapper(
             self: Any,
             source_snapshot_id: str,
@@ -81,6 +85,8 @@ def _patch_snapshots(ebs_backend: type) -> None:
         return wrapper
 
     def delete_snapshot(original: Callable[..., Any]) -> Callable[..., Any]:
+        """Refuse snapshots any registered image names, not just their creator."""
+
         def wrapper(self: Any, snapshot_id: str) -> Any:
             from moto.ec2.exceptions import InvalidSnapshotInUse
 
@@ -98,6 +104,8 @@ def _patch_snapshots(ebs_backend: type) -> None:
 
 def _patch_images(ami_backend: type) -> None:
     def create_image(original: Callable[..., Any]) -> Callable[..., Any]:
+        """Snapshot every volume of the instance; pending for image_seconds."""
+
         def wrapper(self: Any, instance_id: str, *a: Any, **kw: Any) -> Any:
             ami = original(self, instance_id, *a, **kw)
             snapshots = imaging.capture_instance(self, ami, self.get_instance(instance_id))
@@ -109,6 +117,8 @@ def _patch_images(ami_backend: type) -> None:
         return wrapper
 
     def copy_image(original: Callable[..., Any]) -> Callable[..., Any]:
+        """Copy every snapshot of the source with CopyImage descriptions; pending."""
+
         def wrapper(self: Any, source_image_id: str, source_region: str, *a: Any, **kw: Any) -> Any:
             from moto.ec2.models import ec2_backends
 
@@ -129,6 +139,8 @@ def _patch_images(ami_backend: type) -> None:
         return wrapper
 
     def register_image(original: Callable[..., Any]) -> Callable[..., Any]:
+        """Make the image EBS-backed HVM; pending for image_seconds."""
+
         def wrapper(self: Any, *a: Any, **kw: Any) -> Any:
             ami = original(self, *a, **kw)
             imaging.polish(ami)
@@ -140,6 +152,8 @@ def _patch_images(ami_backend: type) -> None:
         return wrapper
 
     def describe_image_attribute(original: Callable[..., Any]) -> Callable[..., Any]:
+        """Answer InvalidAMIID.* for unknown images instead of crashing."""
+
         def wrapper(self: Any, ami_id: str, attribute_name: str) -> Any:
             from moto.ec2.exceptions import InvalidAMIIdError, UnvailableAMIIdError
 
@@ -162,6 +176,7 @@ def _patch_ami_attributes(ami_class: Any) -> None:
     original = ami_class.block_device_mappings
 
     def mappings(self: Any) -> list[dict[str, Any]]:
+        """The mappings set by the demo, else moto's."""
         custom = imaging.custom_mappings(self)
         return custom if custom is not None else list(original.fget(self))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -119,19 +119,36 @@ def _freeze(relation: Mapping[str, set[str]]) -> dict[str, IdSet]:
     return {key: frozenset(values) for key, values in relation.items() if values}
 
 
+@dataclass
+class _Facts:
+    """Raw facts read from moto, before the audit categories are worked out."""
+
+    #: kind ("images", "volumes"...) -> region -> ids
+    per_region: dict[str, dict[str, set[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(set))
+    )
+    region_of: dict[str, str] = field(default_factory=dict)
+    #: relation name -> key -> ids
+    rel: dict[str, dict[str, set[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(set))
+    )
+    #: flag name -> ids
+    flags: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    volume_instance: dict[str, str] = field(default_factory=dict)
+    described: dict[str, str] = field(default_factory=dict)
+
+
 def collect(
     now: datetime, regions: tuple[str, ...], copy_snapshots: IdSet, kms_keys: Mapping[str, str]
 ) -> Planted:
     """Read the seeded world back from moto's backends."""
-    per_region: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    region_of: dict[str, str] = {}
-    rel: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    flags: dict[str, set[str]] = defaultdict(set)
-    volume_instance: dict[str, str] = {}
-    described: dict[str, str] = {}
+    facts = _Facts()
+    per_region, region_of, rel = facts.per_region, facts.region_of, facts.rel
+    flags, volume_instance, described = facts.flags, facts.volume_instance, facts.described
     stamp = aws_timestamp(now)
 
     def add(region: str, kind: str, resource_id: str) -> None:
+        """Note ``resource_id`` as a ``kind`` resource of ``region``."""
         per_region[kind][region].add(resource_id)
         region_of[resource_id] = region
 
@@ -195,23 +212,19 @@ def collect(
             per_region["launch_configurations"][region].add(config.name)
             rel["image_launch_configurations"][config.image_id].add(config.name)
 
-    return _derive(now, regions, per_region, region_of, rel, flags, volume_instance, described,
-                   copy_snapshots, kms_keys)  # fmt: skip
+    return _derive(now, regions, facts, copy_snapshots, kms_keys)
 
 
 def _derive(
     now: datetime,
     regions: tuple[str, ...],
-    per_region: dict[str, dict[str, set[str]]],
-    region_of: dict[str, str],
-    rel: dict[str, dict[str, set[str]]],
-    flags: dict[str, set[str]],
-    volume_instance: dict[str, str],
-    described: dict[str, str],
+    facts: _Facts,
     copy_snapshots: IdSet,
     kms_keys: Mapping[str, str],
 ) -> Planted:
     """Work out the audit categories from the raw facts ``collect`` gathered."""
+    per_region, region_of, rel = facts.per_region, facts.region_of, facts.rel
+    flags, volume_instance, described = facts.flags, facts.volume_instance, facts.described
     images = {i for ids in per_region["images"].values() for i in ids}
     volumes = {v for ids in per_region["volumes"].values() for v in ids}
     referencing: dict[str, set[str]] = defaultdict(set)

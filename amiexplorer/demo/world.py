@@ -16,6 +16,7 @@ from amiexplorer.demo.backends import autoscaling_backend, iam_backend, kms_back
 from amiexplorer.demo.builders import KEY_PAIR, Calendar, RegionKit, tags_of
 from amiexplorer.demo.constants import DEMO_ACCOUNT_ALIAS, DEMO_REGIONS
 from amiexplorer.demo.fleet import (
+    API,
     API_ASG,
     COPIES,
     IMAGES,
@@ -167,13 +168,9 @@ class _Seeder:
                   {"Key": "Environment", "Value": "production", "PropagateAtLaunch": True}],
         )  # fmt: skip
         asg.created_time = self.calendar.at(days_ago)
-        root = imaging.snapshot_ids(self.images["api-35"])[0]
+        (root,) = imaging.block_device_mappings(self.images["api-35"])
         for state in asg.instance_states:
-            kit.redate_instance(state.instance, self.calendar.at(days_ago))
-            for volume in kit.ec2.volumes.values():
-                if volume.attachment and volume.attachment.instance is state.instance:
-                    volume.snapshot_id, volume.size, volume.volume_type = root, 20, "gp3"
-                    volume.add_tags({"Name": "api-prod", "Team": "platform-api"})
+            kit.adopt(state.instance, root, self.calendar.at(days_ago), tags_of("api-prod", API))
         name, image_key, kind, age = LEGACY_LAUNCH_CONFIGURATION
         config = autoscaling_backend("us-east-1").create_launch_configuration(
             name=name, image_id=self.images[image_key].id, key_name=KEY_PAIR, kernel_id="",
