@@ -112,6 +112,7 @@ def start_demo(chosen: ConnectionSettings) -> tuple[DemoServer, ConnectionSettin
         regions=chosen.regions or DEMO_REGIONS,
         endpoint_url=server.endpoint_url,
         read_only=chosen.read_only,
+        endpoint_label="demo world (moto, on this machine)",
         access_key_id=access_key,
         secret_access_key=secret_key,
     )

@@ -39,6 +39,7 @@ from amiexplorer.demo import (  # noqa: E402
     DemoServer,
     Planted,
     disable_pending,
+    freeze_clock,
     seed_world,
 )
 
@@ -60,6 +61,8 @@ def world(demo_server: DemoServer) -> Iterator[Planted]:
     """A freshly reset and reseeded demo world; returns what was planted."""
     demo_server.reset()
     planted = seed_world(now=FIXED_NOW)
+    # Planted pending work stays where it is (35%, 40%) unless a test moves the clock.
+    freeze_clock()
     yield planted
     disable_pending()
     demo_server.clear_faults()

@@ -51,6 +51,8 @@ class ConnectionSettings:
     #: Attempts per call, including the first (botocore's adaptive retry mode backs off
     #: between them). Five rides out throttling; more makes a dead endpoint slow to report.
     max_attempts: int = 5
+    #: What the header calls the endpoint instead of its URL (the demo world says so).
+    endpoint_label: str | None = None
     # Explicit keys are used by the demo world only; repr=False keeps them out of logs.
     access_key_id: str | None = field(default=None, repr=False)
     secret_access_key: str | None = field(default=None, repr=False)

@@ -54,6 +54,24 @@ def _silence_loggers() -> None:
             logger.addHandler(logging.NullHandler())
 
 
+#: The services the app calls; moto parses each one's botocore model on first use.
+_SERVICES = ("ec2", "autoscaling", "sts", "iam")
+
+
+def _warm_then_serve(server: _QuietServer) -> None:
+    """Parse moto's service models once, then serve.
+
+    moto caches each model with functools.cache, which does not stop a burst of concurrent
+    first requests from each parsing EC2's multi-megabyte model at once: 24 parallel first
+    requests took 8 s instead of 0.3 s. Connections made meanwhile wait in the listen queue.
+    """
+    from moto.core.utils import get_service_model
+
+    for service in _SERVICES:
+        get_service_model(service)
+    server.serve_forever(poll_interval=0.05)
+
+
 class DemoServer:
     """An in-process moto server with request recording and fault injection.
 
@@ -89,8 +107,8 @@ class DemoServer:
         self._server = server
         # A short poll interval keeps stop() quick (shutdown waits for the next poll).
         self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            target=_warm_then_serve,
+            args=(server,),
             name="amiexplorer-demo-server",
             daemon=True,
         )

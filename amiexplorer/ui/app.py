@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import ClassVar
 
 from textual import work
@@ -29,10 +32,18 @@ class AmiExplorerApp(App[int]):
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave amiexplorer"),
     ]
 
-    def __init__(self, account: Account, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        account: Account,
+        settings: Settings | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__()
         self.account = account
         self.settings = settings or Settings()
+        #: The time ages are measured from; tests and screenshots pass a fixed one.
+        self.clock = clock or (lambda: datetime.now(UTC))
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         if self.settings.keymap:
@@ -59,11 +70,14 @@ class AmiExplorerApp(App[int]):
     async def switch_profile(self, profile: str) -> None:
         """Connect with `profile`; on success, drop the old account and show the new one."""
         settings = self.account.session.settings
-        new_settings = type(settings)(
+        # Only the profile changes: the regions, endpoint and read-only choice stay, and
+        # the new profile's own credentials are used (never the old explicit keys).
+        new_settings = replace(
+            settings,
             profile=profile,
-            regions=settings.regions,
-            endpoint_url=settings.endpoint_url,
-            read_only=settings.read_only,
+            access_key_id=None,
+            secret_access_key=None,
+            endpoint_label=None if settings.access_key_id else settings.endpoint_label,
         )
         try:
             connection = await connect(AwsSession(new_settings))

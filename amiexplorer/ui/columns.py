@@ -7,7 +7,7 @@ than every column being squeezed into illegibility.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -42,8 +42,9 @@ class Column:
     align: str = "left"
     #: Lower is more important; columns are dropped from the highest priority down.
     priority: int = 5
-    #: The flexible column takes the width left over.
+    #: The flexible column takes the width left over; it needs at least `min_width`.
     flex: bool = False
+    min_width: int = 10
 
     def sort_key(self, resource: Any, ctx: RowContext) -> Any:
         """The value rows are ordered by (the cell text when no key is given)."""
@@ -298,25 +299,27 @@ COLUMNS: dict[ResourceKind, tuple[Column, ...]] = {
 }
 
 
-def fit_columns(columns: tuple[Column, ...], width: int, *, with_region: bool) -> list[Column]:
-    """The columns that fit `width` (one space between each), most important first kept.
+#: Columns below this priority are shown even at the cost of a narrower name.
+ESSENTIAL = 3
 
-    The result keeps the declared order; the flexible column is widened to use what is left.
+
+def fit_columns(columns: tuple[Column, ...], width: int, *, with_region: bool) -> list[Column]:
+    """The columns that fit `width` (one space between each), most important kept first.
+
+    The flexible column counts at its minimum width while choosing, then takes whatever is
+    left, so a long name never pushes out the state. The declared order is kept on screen.
     """
     chosen = ([REGION] if with_region else []) + list(columns)
-    by_importance = sorted(chosen, key=lambda c: c.priority)
+    # Essential columns may squeeze the name to its minimum; the rest only fit beside a
+    # name at its full width.
+    flex_extra = sum(c.width - c.min_width for c in chosen if c.flex)
     kept: list[Column] = []
     used = 0
-    for column in by_importance:
-        needed = column.width + (1 if kept else 0)
-        if used + needed <= width or not kept:
+    for column in sorted(chosen, key=lambda c: c.priority):
+        needed = (column.min_width if column.flex else column.width) + (1 if kept else 0)
+        reserve = flex_extra if column.priority >= ESSENTIAL and not column.flex else 0
+        if used + needed + reserve <= width or not kept:
             kept.append(column)
             used += needed
-    ordered = [c for c in chosen if c in kept]
     spare = max(0, width - used)
-    return [
-        Column(c.key, c.label, c.width + spare, c.text, c.sort, c.style, c.align, c.priority, True)
-        if c.flex and spare
-        else c
-        for c in ordered
-    ]
+    return [replace(c, width=c.min_width + spare) if c.flex else c for c in chosen if c in kept]

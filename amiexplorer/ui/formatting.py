@@ -19,6 +19,7 @@ STATE_STYLES = {
     "recoverable": "yellow",
     "recovering": "yellow",
     "stopped": "dim",
+    "deprecated": "dark_orange",
     "disabled": "dim",
     "deregistered": "dim",
     "terminated": "dim",

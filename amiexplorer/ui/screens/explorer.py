@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -131,13 +132,18 @@ class ExplorerScreen(Screen[None]):
         self._dirty = False
         self._details_open = False
 
+    def _now(self) -> datetime:
+        clock = getattr(self.app, "clock", None)
+        return clock() if clock is not None else datetime.now(UTC)
+
     # Layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         """Header, regions | (pane bar, table, details), prompt, status, footer."""
         header = AccountHeader(id="account")
         header.identity = self.account.identity
-        header.endpoint_url = self.account.session.endpoint_url
+        settings = self.account.session.settings
+        header.endpoint_url = settings.endpoint_label or settings.endpoint_url
         header.read_only = self.account.read_only
         yield header
         with Horizontal(id="main"):
@@ -157,6 +163,7 @@ class ExplorerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Lay out for the terminal's width, then start loading."""
+        self.ctx.now = self._now()
         self._fit_to_width(self.app.size.width)
         self.table.focus()
         self.set_interval(REDRAW_SECONDS, self._redraw_if_dirty)
@@ -186,8 +193,10 @@ class ExplorerScreen(Screen[None]):
         async for event in self.account.load():
             self.post_message(InventoryChanged(event))
         self.post_message(InventoryLoaded())
+        # Sharing arrives resource by resource; one redraw at the end is enough.
         async for _updated in self.account.enrich():
-            self._dirty = True
+            pass
+        self.post_message(InventoryLoaded())
 
     def on_inventory_changed(self, message: InventoryChanged) -> None:
         """Note the change; the redraw timer folds many pages into one repaint."""
@@ -208,7 +217,7 @@ class ExplorerScreen(Screen[None]):
     def _redraw(self) -> None:
         self._dirty = False
         self.ctx.relations = self.account.relations()
-        self.ctx.now = datetime.now(UTC)
+        self.ctx.now = self._now()
         self._rebuild_rows()
         if self._details_open:
             self._show_details(self.table.current)
@@ -217,7 +226,8 @@ class ExplorerScreen(Screen[None]):
         table = self.table
         model = self.models[self.kind]
         current = table.current
-        keep = keep or (current.id if current is not None else self.cursor_ids.get(self.kind))
+        if keep is None and current is not None and table.pinned:
+            keep = current.id
         model.region = self.scope
         model.rebuild(self.account.inventory.table(self.kind), self.ctx)
         table.model = model
@@ -253,12 +263,15 @@ class ExplorerScreen(Screen[None]):
             first = failed[0]
             more = f" (and {len(failed) - 1} more region(s))" if len(failed) > 1 else ""
             return f"{first.name}: {first.error_message}{more}"
-        return (
-            f"Loaded {len(inventory.regions)} region(s) at {datetime.now().strftime('%H:%M:%S')}."
-        )
+        return f"Loaded {len(inventory.regions)} region(s) at {self._now():%H:%M:%S} UTC."
 
     def _set_status(self, text: str) -> None:
         self.query_one("#status", Static).update(text)
+
+    def complain(self, text: str) -> None:
+        """Refuse something the user typed: say why in the status line, and ring the bell."""
+        self.app.bell()
+        self.query_one("#status", Static).update(Text(text, style="bold yellow"))
 
     # Panes and regions ------------------------------------------------------------------
 
@@ -267,18 +280,22 @@ class ExplorerScreen(Screen[None]):
         self._show_kind(ResourceKind(kind))
 
     def _show_kind(self, kind: ResourceKind, keep: str | None = None) -> None:
-        current = self.table.current
-        self.cursor_ids[self.kind] = current.id if current is not None else None
+        table = self.table
+        current = table.current
+        self.cursor_ids[self.kind] = current.id if current is not None and table.pinned else None
         self.kind = kind
-        self.table.marked.clear()
+        table.marked.clear()
+        keep = keep or self.cursor_ids.get(kind)
+        table.pinned = keep is not None
         self.query_one(RegionsPane).set_kind(kind)
-        self._rebuild_rows(keep or self.cursor_ids.get(kind))
+        self._rebuild_rows(keep)
         self._close_details()
 
     def set_region(self, region: str | None) -> None:
         """Scope the panes to one region, or to all (None)."""
         if region is not None and region not in self.account.inventory.regions:
-            self.notify(f"unknown region {region!r}", severity="error")
+            known = ", ".join(self.account.inventory.regions)
+            self.complain(f"unknown region {region!r}: this account shows {known}")
             return
         self.scope = region
         self._rebuild_rows()
@@ -311,12 +328,12 @@ class ExplorerScreen(Screen[None]):
         """Open the `:` command line."""
         self.query_one(Prompt).open("command")
 
-    def on_prompt_changed(self, message: Prompt.Changed) -> None:
+    def on_prompt_filter_changed(self, message: Prompt.FilterChanged) -> None:
         """Filter as the user types."""
         self.models[self.kind].filter_text = message.text
         self._rebuild_rows()
 
-    def on_prompt_submitted(self, message: Prompt.Submitted) -> None:
+    def on_prompt_done(self, message: Prompt.Done) -> None:
         """enter: keep the filter, or run the command."""
         prompt = self.query_one(Prompt)
         prompt.close()
@@ -354,10 +371,9 @@ class ExplorerScreen(Screen[None]):
         elif verb in ("q", "quit") and not args:
             self.app.exit()
         else:
-            self.notify(
+            self.complain(
                 f"unknown command {text.strip()!r}: try inst, vol, snap, ami, "
-                "region NAME, region all, profile NAME, refresh, help, quit",
-                severity="warning",
+                "region NAME, region all, profile NAME, refresh, help, quit"
             )
 
     def action_sort(self) -> None:

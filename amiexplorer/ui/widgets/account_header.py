@@ -43,7 +43,7 @@ class AccountHeader(Static):
         text.append("account ", style="dim")
         text.append(identity.account_label, style="bold")
         text.append("  profile ", style="dim")
-        text.append(identity.profile or "default chain")
+        text.append(identity.profile or "(default)")
         if self.endpoint_url:
             text.append("  endpoint ", style="dim")
             text.append(self.endpoint_url, style="yellow")

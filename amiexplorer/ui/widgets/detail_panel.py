@@ -54,7 +54,7 @@ class DetailPanel(VerticalScroll):
 
     DEFAULT_CSS = """
     DetailPanel {
-        height: 1fr;
+        height: 2fr;
         border: round $panel;
         border-title-color: $text-muted;
         display: none;

@@ -40,14 +40,14 @@ class Prompt(Input):
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close the prompt"),
     ]
 
-    class Changed(Message):
+    class FilterChanged(Message):
         """The filter text changed (sent on every keystroke in filter mode)."""
 
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
 
-    class Submitted(Message):
+    class Done(Message):
         """enter in the prompt: the filter is kept, or the command is run."""
 
         def __init__(self, mode: str, text: str) -> None:
@@ -84,14 +84,14 @@ class Prompt(Input):
         """Hide the prompt."""
         self.remove_class("-open")
 
-    def _on_input_changed(self, event: Input.Changed) -> None:
+    def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         if self.mode == "filter":
-            self.post_message(self.Changed(event.value))
+            self.post_message(self.FilterChanged(event.value))
 
-    def _on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(self.Submitted(self.mode, event.value))
+        self.post_message(self.Done(self.mode, event.value))
 
     def action_cancel(self) -> None:
         """esc: tell the screen; in filter mode that clears the filter."""

@@ -101,8 +101,7 @@ class RegionsPane(OptionList):
         highlighted = self.highlighted
         self.clear_options()
         self.add_options([Option(self._label(k), id=k) for k in keys])
-        if highlighted is not None and highlighted < len(keys):
-            self.highlighted = highlighted
+        self.highlighted = highlighted if highlighted is not None and highlighted < len(keys) else 0
         self.border_title = self.heading()
 
     def refresh_region(self, region: str) -> None:

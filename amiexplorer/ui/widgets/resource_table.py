@@ -69,8 +69,14 @@ class ResourceTable(ScrollView, can_focus=True):
         self.ctx = ctx
         self.marked: set[str] = set()
         self.empty_message = "Loading…"
+        #: True once the user put the cursor somewhere; until then it stays on the first row
+        #: while rows stream in, instead of following whichever row happened to arrive first.
+        self.pinned = False
         self._fitted: list[Column] = []
         self._fitted_for: tuple[int, bool, Any] = (-1, False, None)
+        # Rendered rows by (resource object, cursor?, marked?, focus, width); cleared whenever
+        # the rows, columns or styles change, so scrolling repaints from the cache.
+        self._line_cache: dict[tuple[int, bool, bool, bool, int], Strip] = {}
 
     # Data -------------------------------------------------------------------------------
 
@@ -90,9 +96,12 @@ class ResourceTable(ScrollView, can_focus=True):
         index = self.model.index_of(keep)
         if index is not None:
             self.cursor = index
+        elif not self.pinned:
+            self.cursor = 0
         else:
             self.cursor = min(self.cursor, max(0, self.row_count - 1))
         self._fitted_for = (-1, False, None)
+        self._line_cache.clear()
         self.virtual_size = Size(self.size.width, self.row_count + 1)
         self._scroll_cursor_into_view()
         self.refresh()
@@ -114,6 +123,7 @@ class ResourceTable(ScrollView, can_focus=True):
     def on_resize(self, _event: events.Resize) -> None:
         """Re-fit the columns to the new width."""
         self._fitted_for = (-1, False, None)
+        self._line_cache.clear()
         self.virtual_size = Size(self.size.width, self.row_count + 1)
 
     def _scroll_cursor_into_view(self) -> None:
@@ -123,6 +133,19 @@ class ResourceTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor, animate=False)
         elif self.cursor >= top + page:
             self.scroll_to(y=self.cursor - page + 1, animate=False)
+
+    def on_focus(self) -> None:
+        """The cursor row looks different with focus."""
+        self.refresh()
+
+    def on_blur(self) -> None:
+        """The cursor row looks different without focus."""
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        """A theme or CSS change: every cached line is stale."""
+        super().notify_style_update()
+        self._line_cache.clear()
 
     def watch_cursor(self, old: int, new: int) -> None:
         """Follow the cursor and tell the screen which resource is highlighted."""
@@ -154,7 +177,20 @@ class ResourceTable(ScrollView, can_focus=True):
                     [Segment(f"  {self.empty_message}", Style(dim=True))]
                 ).adjust_cell_length(width)
             return Strip.blank(width)
-        return self._row(rows[index], index, columns, width)
+        resource = rows[index]
+        key = (
+            id(resource),
+            index == self.cursor,
+            resource.id in self.marked,
+            self.has_focus,
+            width,
+        )
+        strip = self._line_cache.get(key)
+        if strip is None:
+            if len(self._line_cache) > 4096:
+                self._line_cache.clear()
+            strip = self._line_cache[key] = self._row(resource, index, columns, width)
+        return strip
 
     def _header(self, columns: list[Column], width: int) -> Strip:
         base = Style(bold=True, underline=False) + self.rich_style
@@ -188,6 +224,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def action_cursor(self, delta: int) -> None:
         """Move the cursor by `delta` rows."""
+        self.pinned = True
         if self.row_count:
             self.cursor = max(0, min(self.row_count - 1, self.cursor + delta))
 
@@ -197,6 +234,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def action_jump(self, index: int) -> None:
         """Jump to the first (0) or last (-1) row."""
+        self.pinned = True
         if self.row_count:
             self.cursor = index if index >= 0 else self.row_count - 1
 
@@ -205,6 +243,7 @@ class ResourceTable(ScrollView, can_focus=True):
         if event.y >= 1:
             index = int(self.scroll_y) + event.y - 1
             if index < self.row_count:
+                self.pinned = True
                 self.cursor = index
                 if event.chain >= 2 and self.current is not None:
                     self.post_message(self.Chosen(self, self.current))

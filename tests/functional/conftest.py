@@ -1,0 +1,72 @@
+"""Fixtures for driving the real app with Pilot against the demo world."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+import io
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
+
+from amiexplorer.aws.account import Account
+from amiexplorer.aws.connect import connect
+from amiexplorer.aws.session import AwsSession
+from amiexplorer.config import Settings
+from amiexplorer.demo import DemoServer, Planted
+from amiexplorer.ui.app import AmiExplorerApp
+from amiexplorer.ui.screens.explorer import ExplorerScreen
+from tests.conftest import FIXED_NOW, demo_settings
+
+AppFactory = Callable[..., Awaitable[AmiExplorerApp]]
+
+
+@pytest.fixture
+def make_app(world: Planted, demo_server: DemoServer) -> AppFactory:
+    """Build an app over the demo world; ages are measured from the world's fixed `now`."""
+
+    async def factory(settings: Settings | None = None, **overrides: Any) -> AmiExplorerApp:
+        connection = await connect(AwsSession(demo_settings(demo_server, **overrides)))
+        return AmiExplorerApp(Account(connection), settings, clock=lambda: FIXED_NOW)
+
+    return factory
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait for every worker to finish and every message they posted to be handled."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def explorer(pilot: Pilot[Any]) -> ExplorerScreen:
+    """The explorer screen under test."""
+    screen = pilot.app.screen
+    assert isinstance(screen, ExplorerScreen), screen
+    return screen
+
+
+def visible_ids(pilot: Pilot[Any]) -> list[str]:
+    """The ids of the rows the resource table shows, in order."""
+    return [row.id for row in explorer(pilot).table.model.rows]
+
+
+def screen_text(pilot: Pilot[Any]) -> str:
+    """Everything on screen as plain text, line by line: what a person would read."""
+    app = pilot.app
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system=None,
+        record=True,
+        legacy_windows=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text()

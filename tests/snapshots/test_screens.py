@@ -1,0 +1,70 @@
+"""Snapshot tests of every main screen at 120x36 and 80x24 (pytest-textual-snapshot).
+
+The demo world is seeded at a fixed instant and the app's clock is pinned to it, pending
+progress is frozen, and moto's ids are seeded: the same pixels every run. Review the report
+(`pytest --snapshot-report`) before accepting a changed snapshot with `--snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from amiexplorer.aws.account import Account
+from amiexplorer.aws.connect import connect
+from amiexplorer.aws.session import AwsSession
+from amiexplorer.demo import DemoServer, Planted
+from amiexplorer.ui.app import AmiExplorerApp
+from tests.conftest import FIXED_NOW, demo_settings
+from tests.functional.conftest import settle
+
+SIZES = [pytest.param((120, 36), id="120x36"), pytest.param((80, 24), id="80x24")]
+DEMO_LABEL = "demo world (moto, on this machine)"
+
+
+def build_app(server: DemoServer) -> AmiExplorerApp:
+    """An app over the demo world, labelled like `amiexplorer --demo` labels it."""
+    settings = demo_settings(server, endpoint_label=DEMO_LABEL)
+    connection = asyncio.run(connect(AwsSession(settings)))
+    return AmiExplorerApp(Account(connection), clock=lambda: FIXED_NOW)
+
+
+def keys(*pressed: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Wait for the load to finish, then press `pressed` and wait again."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        if pressed:
+            await pilot.press(*pressed)
+            await settle(pilot)
+
+    return run_before
+
+
+SCREENS = {
+    "instances": keys(),
+    "volumes": keys("2"),
+    "snapshots": keys("3"),
+    "images": keys("4"),
+    "image-details": keys("4", "down", "down", "enter"),
+    "region-and-filter": keys(
+        "3", "colon", *"region us-east-1", "enter", "slash", *"backup", "enter"
+    ),
+    "help": keys("question_mark"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen(
+    screen: str,
+    size: tuple[int, int],
+    snap_compare: Any,
+    world: Planted,
+    demo_server: DemoServer,
+) -> None:
+    assert snap_compare(build_app(demo_server), terminal_size=size, run_before=SCREENS[screen])
