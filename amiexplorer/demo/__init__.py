@@ -13,9 +13,13 @@ import os
 # Must precede every moto import: otherwise each region starts with ~1,300 public AMIs.
 os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
-from datetime import datetime
+from amiexplorer.demo import fastboot
 
-from amiexplorer.demo.constants import (
+fastboot.install()  # before moto's modules list their regions
+
+from datetime import datetime  # noqa: E402
+
+from amiexplorer.demo.constants import (  # noqa: E402
     DEMO_ACCOUNT_ALIAS,
     DEMO_ACCOUNT_ID,
     DEMO_CREDENTIALS,
@@ -23,8 +27,8 @@ from amiexplorer.demo.constants import (
     PARTNER_ACCOUNT_ID,
     STAGING_ACCOUNT_ID,
 )
-from amiexplorer.demo.middleware import RecordedRequest
-from amiexplorer.demo.pending import (
+from amiexplorer.demo.middleware import RecordedRequest  # noqa: E402
+from amiexplorer.demo.pending import (  # noqa: E402
     ManualClock,
     PendingSettings,
     disable_pending,
@@ -32,9 +36,9 @@ from amiexplorer.demo.pending import (
     freeze_clock,
     set_clock,
 )
-from amiexplorer.demo.planted import Planted
-from amiexplorer.demo.server import DemoServer
-from amiexplorer.demo.world import seed_world
+from amiexplorer.demo.planted import Planted  # noqa: E402
+from amiexplorer.demo.server import DemoServer  # noqa: E402
+from amiexplorer.demo.world import seed_world  # noqa: E402
 
 __all__ = [
     "DEMO_ACCOUNT_ALIAS",

@@ -82,7 +82,8 @@ class AmiExplorerApp(App[int]):
         try:
             connection = await connect(AwsSession(new_settings))
         except StartupError as exc:
-            self.notify(str(exc), title=f"Profile {profile}", severity="error", timeout=10)
+            if self.explorer is not None:
+                self.explorer.complain(f"profile {profile}: {exc}")
             return
         old = self.account
         self.account = Account(connection)

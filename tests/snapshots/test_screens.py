@@ -19,10 +19,11 @@ from amiexplorer.aws.connect import connect
 from amiexplorer.aws.session import AwsSession
 from amiexplorer.demo import DemoServer, Planted
 from amiexplorer.ui.app import AmiExplorerApp
+from screenshots.scenes import SCENES, SIZES
 from tests.conftest import FIXED_NOW, demo_settings
 from tests.functional.conftest import settle
 
-SIZES = [pytest.param((120, 36), id="120x36"), pytest.param((80, 24), id="80x24")]
+SIZE_PARAMS = [pytest.param(size, id=f"{size[0]}x{size[1]}") for size in SIZES]
 DEMO_LABEL = "demo world (moto, on this machine)"
 
 
@@ -45,20 +46,10 @@ def keys(*pressed: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
     return run_before
 
 
-SCREENS = {
-    "instances": keys(),
-    "volumes": keys("2"),
-    "snapshots": keys("3"),
-    "images": keys("4"),
-    "image-details": keys("4", "down", "down", "enter"),
-    "region-and-filter": keys(
-        "3", "colon", *"region us-east-1", "enter", "slash", *"backup", "enter"
-    ),
-    "help": keys("question_mark"),
-}
+SCREENS = {name: keys(*pressed) for name, pressed in SCENES.items()}
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", SIZE_PARAMS)
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen(
     screen: str,

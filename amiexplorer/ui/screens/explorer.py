@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -131,6 +132,8 @@ class ExplorerScreen(Screen[None]):
         self.ctx = RowContext(now=datetime.now(UTC), relations=account.relations())
         self._dirty = False
         self._details_open = False
+        #: When the last load finished (monotonic), for the automatic refresh.
+        self._loaded_at = 0.0
 
     def _now(self) -> datetime:
         clock = getattr(self.app, "clock", None)
@@ -166,10 +169,7 @@ class ExplorerScreen(Screen[None]):
         self.ctx.now = self._now()
         self._fit_to_width(self.app.size.width)
         self.table.focus()
-        self.set_interval(REDRAW_SECONDS, self._redraw_if_dirty)
-        interval = getattr(self.app, "settings", None)
-        if interval is not None and interval.refresh_interval > 0:
-            self.set_interval(interval.refresh_interval, self.action_refresh)
+        self.set_interval(REDRAW_SECONDS, self._tick)
         self._rebuild_rows()
         self.load_inventory()
 
@@ -207,12 +207,18 @@ class ExplorerScreen(Screen[None]):
 
     def on_inventory_loaded(self, _message: InventoryLoaded) -> None:
         """Redraw now and say how loading went."""
+        self._loaded_at = time.monotonic()
         self._redraw()
         self._set_status(self._status_line())
 
-    def _redraw_if_dirty(self) -> None:
+    def _tick(self) -> None:
+        """Fold streamed pages into one repaint, and refresh when the interval is due."""
         if self._dirty:
             self._redraw()
+        settings = getattr(self.app, "settings", None)
+        interval = settings.refresh_interval if settings is not None else 0
+        if interval and self._loaded_at and time.monotonic() - self._loaded_at >= interval:
+            self._refresh_automatically()
 
     def _redraw(self) -> None:
         self._dirty = False
@@ -492,6 +498,12 @@ class ExplorerScreen(Screen[None]):
             self._close_details()
         elif self.models[self.kind].filter_text:
             self._clear_filter()
+
+    def _refresh_automatically(self) -> None:
+        """The automatic refresh: never cancels a load that is still under way."""
+        if not any(w.is_running for w in self.workers if w.group == "inventory"):
+            self._loaded_at = 0.0
+            self.load_inventory()
 
     def action_refresh(self) -> None:
         """Reload every region; rows stay until their fresh copy arrives."""

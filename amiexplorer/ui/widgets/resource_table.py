@@ -172,11 +172,12 @@ class ResourceTable(ScrollView, can_focus=True):
         index = int(self.scroll_y) + y - 1
         rows = self.model.rows
         if index >= len(rows):
+            # Every segment carries a style: Textual's NO_COLOR filter cannot take None.
+            base = self.rich_style
             if not rows and y == 1:
-                return Strip(
-                    [Segment(f"  {self.empty_message}", Style(dim=True))]
-                ).adjust_cell_length(width)
-            return Strip.blank(width)
+                message = Segment(f"  {self.empty_message}", base + Style(dim=True))
+                return Strip([message]).adjust_cell_length(width, base)
+            return Strip.blank(width, base)
         resource = rows[index]
         key = (
             id(resource),

@@ -1,0 +1,230 @@
+"""Plans for deleting: snapshots, images (with their snapshots) and volumes, with what they save.
+
+Every guard reads the relation graph: a snapshot a registered image uses is refused, naming
+the image; a volume is deleted only when unattached; an image that launch templates or
+configurations name needs its id typed. Relations are only trusted for regions that loaded
+without errors: an incomplete region could hide exactly the user a guard looks for.
+"""
+
+from __future__ import annotations
+
+from amiexplorer.aws.action_plan import (
+    ConfirmationNeeds,
+    Estimate,
+    ItemResult,
+    Notice,
+    Outcome,
+    Plan,
+    PlanContext,
+    Step,
+    refusal,
+    snapshot_monthly,
+    volume_monthly,
+)
+from amiexplorer.aws.action_requests import (
+    DeleteSnapshotsRequest,
+    DeleteVolumesRequest,
+    DeregisterImagesRequest,
+)
+from amiexplorer.aws.models import Image, ResourceKind, Snapshot, Volume
+from amiexplorer.config import Prices
+
+_PROTECTED = ("enabled", "enabled-with-cooldown")
+
+
+def _count(n: int) -> int | None:
+    return n if n >= 2 else None
+
+
+def _unloaded(kind: str, resource_id: str) -> str:
+    return f"{kind} {resource_id} is not in the loaded inventory: refresh and try again"
+
+
+def _incomplete(region: str) -> str:
+    return (
+        f"{region} did not load completely, so what uses this is unknown: "
+        "reload the region and try again"
+    )
+
+
+def estimate_deletion(
+    snapshots: list[Snapshot], volumes: list[Volume], prices: Prices, extra: int = 0
+) -> Estimate:
+    """What deleting these snapshots and volumes saves per month (`extra` uncosted resources)."""
+    gib = sum(s.volume_size_gib for s in snapshots) + sum(v.size_gib for v in volumes)
+    monthly = sum(snapshot_monthly(s, prices) for s in snapshots)
+    monthly += sum(volume_monthly(v, prices) for v in volumes)
+    return Estimate(len(snapshots) + len(volumes) + extra, gib, round(monthly, 2))
+
+
+def _sharing_notice(snapshots: list[Snapshot]) -> tuple[Notice, ...]:
+    shared = [s.id for s in snapshots if s.is_public or s.shared_with]
+    if not shared:
+        return ()
+    return (Notice("shared with other accounts, which lose access", tuple(shared)),)
+
+
+def plan_delete_snapshots(request: DeleteSnapshotsRequest, ctx: PlanContext) -> Plan:
+    """DeleteSnapshot for each snapshot no registered image uses."""
+    title = f"delete {len(request.snapshot_ids)} snapshot(s)"
+    steps, refused, chosen = [], [], []
+    for snapshot_id in dict.fromkeys(request.snapshot_ids):
+        snapshot = ctx.inventory.snapshots.get(snapshot_id)
+        ids = (snapshot_id,)
+        if snapshot is None:
+            refused.append(refusal("DeleteSnapshot", "", ids, _unloaded("snapshot", snapshot_id)))
+            continue
+        region = snapshot.region
+        why = ""
+        blocking: tuple[str, ...] = ()
+        if snapshot.owner_id != ctx.account_id:
+            why = f"snapshot {snapshot_id} belongs to account {snapshot.owner_id}"
+        elif not ctx.region_loaded(region):
+            why = _incomplete(region)
+        elif users := ctx.graph.images_of_snapshot(snapshot_id):
+            blocking = tuple(i.id for i in users)
+            why = f"image {', '.join(blocking)} uses snapshot {snapshot_id}: deregister it first"
+        if why:
+            refused.append(refusal("DeleteSnapshot", region, ids, why, blocking))
+            continue
+        params = {"SnapshotId": snapshot_id}
+        removes = ((ResourceKind.SNAPSHOT, snapshot_id),)
+        steps.append(Step("DeleteSnapshot", region, ids, params, removes=removes))
+        chosen.append(snapshot)
+    return Plan(
+        request,
+        title,
+        tuple(steps),
+        refused=tuple(refused),
+        warnings=_sharing_notice(chosen),
+        needs=ConfirmationNeeds(count=_count(len(chosen))),
+        estimate=estimate_deletion(chosen, [], ctx.prices),
+        targets=tuple(s.id for s in chosen),
+    )
+
+
+def _image_refusal(image: Image | None, image_id: str, ctx: PlanContext) -> str:
+    if image is None:
+        return _unloaded("image", image_id)
+    if not image.owned or image.owner_id != ctx.account_id:
+        return f"image {image_id} belongs to account {image.owner_id}"
+    if not ctx.region_loaded(image.region):
+        return _incomplete(image.region)
+    if image.deregistration_protection in _PROTECTED:
+        return f"image {image_id} has deregistration protection on: turn it off first"
+    return ""
+
+
+def plan_deregister_images(request: DeregisterImagesRequest, ctx: PlanContext) -> Plan:
+    """DeregisterImage, then DeleteSnapshot for snapshots no other registered image uses."""
+    title = f"deregister {len(request.image_ids)} image(s)"
+    steps, refused, skipped, warnings = [], [], [], []
+    images: list[Image] = []
+    typed: list[str] = []
+    for image_id in dict.fromkeys(request.image_ids):
+        image = ctx.inventory.images.get(image_id)
+        why = _image_refusal(image, image_id, ctx)
+        if why or image is None:
+            region = image.region if image else ""
+            refused.append(refusal("DeregisterImage", region, (image_id,), why))
+            continue
+        usage = ctx.graph.image_usage(image_id)
+        launchers = [v.id for v in usage.launch_template_versions]
+        launchers += [c.id for c in usage.launch_configurations]
+        if launchers:
+            typed.append(image_id)
+            warnings.append(
+                Notice(f"launch templates or configurations name {image_id}", tuple(launchers))
+            )
+        if usage.instances:
+            ids = tuple(i.id for i in usage.instances)
+            warnings.append(
+                Notice(f"instances run {image_id}; they keep running but cannot be relaunched", ids)
+            )
+        removes = ((ResourceKind.IMAGE, image_id),)
+        params = {"ImageId": image_id}
+        steps.append(Step("DeregisterImage", image.region, (image_id,), params, removes=removes))
+        images.append(image)
+    doomed: list[Snapshot] = []
+    uncosted = 0
+    if request.delete_snapshots:
+        leaving = {i.id for i in images}
+        for snapshot_id, owners in _snapshots_of(images).items():
+            region = owners[0].region
+            others = tuple(
+                i.id for i in ctx.graph.images_of_snapshot(snapshot_id) if i.id not in leaving
+            )
+            ids = (snapshot_id,)
+            if others:
+                why = f"image {', '.join(others)} still uses snapshot {snapshot_id}"
+                skipped.append(
+                    ItemResult(
+                        "DeleteSnapshot", region, ids, Outcome.SKIPPED, why, blocking_ids=others
+                    )
+                )
+                continue
+            removes = ((ResourceKind.SNAPSHOT, snapshot_id),)
+            after = tuple(i.id for i in owners)
+            params = {"SnapshotId": snapshot_id}
+            steps.append(Step("DeleteSnapshot", region, ids, params, removes=removes, after=after))
+            snapshot = ctx.inventory.snapshots.get(snapshot_id)
+            if snapshot is not None:
+                doomed.append(snapshot)
+            else:
+                uncosted += 1
+        warnings += _sharing_notice(doomed)
+    estimate = estimate_deletion(doomed, [], ctx.prices, extra=len(images) + uncosted)
+    return Plan(
+        request,
+        title,
+        tuple(steps),
+        refused=tuple(refused),
+        skipped=tuple(skipped),
+        warnings=tuple(warnings),
+        needs=ConfirmationNeeds(count=_count(estimate.resources), image_ids=tuple(typed)),
+        estimate=estimate,
+        targets=tuple(i.id for i in images),
+    )
+
+
+def _snapshots_of(images: list[Image]) -> dict[str, list[Image]]:
+    """Snapshot id -> the images (of those given) that name it, in order."""
+    found: dict[str, list[Image]] = {}
+    for image in images:
+        for snapshot_id in dict.fromkeys(image.snapshot_ids):
+            found.setdefault(snapshot_id, []).append(image)
+    return found
+
+
+def plan_delete_volumes(request: DeleteVolumesRequest, ctx: PlanContext) -> Plan:
+    """DeleteVolume for each volume that is available (attached to nothing)."""
+    title = f"delete {len(request.volume_ids)} volume(s)"
+    steps, refused, chosen = [], [], []
+    for volume_id in dict.fromkeys(request.volume_ids):
+        volume = ctx.inventory.volumes.get(volume_id)
+        ids = (volume_id,)
+        if volume is None:
+            refused.append(refusal("DeleteVolume", "", ids, _unloaded("volume", volume_id)))
+            continue
+        users = [*volume.instance_ids, *(i.id for i in ctx.graph.instances_of_volume(volume_id))]
+        attached = tuple(dict.fromkeys(users))
+        if volume.state != "available" or attached:
+            if attached:
+                why = f"volume {volume_id} is attached to {', '.join(attached)}: detach it first"
+            else:
+                why = f"volume {volume_id} is {volume.state}: only available volumes can be deleted"
+            refused.append(refusal("DeleteVolume", volume.region, ids, why, attached))
+            continue
+        removes = ((ResourceKind.VOLUME, volume_id),)
+        params = {"VolumeId": volume_id}
+        steps.append(Step("DeleteVolume", volume.region, ids, params, removes=removes))
+        chosen.append(volume)
+    return Plan(
+        request,
+        title,
+        tuple(steps),
+        refused=tuple(refused),
+        needs=ConfirmationNeeds(count=_count(len(chosen))),
+        estimate=estimate_deletion([], chosen, ctx.prices),
+        targets=tuple(v.id for v in chosen),
+    )

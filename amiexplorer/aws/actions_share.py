@@ -1,0 +1,223 @@
+"""Plans for sharing: launch permissions of images, create-volume permissions of snapshots.
+
+Encrypted snapshots (and images made of them) can never be public; making anything public
+needs the typed word `public`; changing two or more resources needs their number typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amiexplorer.aws.action_plan import (
+    ConfirmationNeeds,
+    ItemResult,
+    Outcome,
+    Plan,
+    PlanContext,
+    Step,
+    refusal,
+)
+from amiexplorer.aws.action_requests import (
+    MakePrivateRequest,
+    Permissions,
+    ShareImagesRequest,
+    ShareSnapshotsRequest,
+)
+from amiexplorer.aws.attributes import PUBLIC_GROUP
+from amiexplorer.aws.models import Image, Snapshot
+from amiexplorer.aws.validation import (
+    PUBLIC_WORD,
+    Problem,
+    check_account_id,
+    check_organization_arn,
+    check_ou_arn,
+)
+
+
+def check_permissions(
+    permissions: Permissions, own_account: str, *, organizations: bool
+) -> list[Problem]:
+    """Every account id and ARN well formed; organizations only where `organizations` allows."""
+    problems = [p for a in permissions.account_ids for p in check_account_id(a, own_account)]
+    if organizations:
+        problems += [p for a in permissions.organization_arns for p in check_organization_arn(a)]
+        problems += [p for a in permissions.organizational_unit_arns for p in check_ou_arn(a)]
+    elif permissions.organization_arns or permissions.organizational_unit_arns:
+        problems.append(
+            Problem(
+                "organization_arns",
+                "snapshots can be shared with account ids or made public, not with "
+                "organizations or organizational units",
+            )
+        )
+    return problems
+
+
+def _ownership(resource: Image | Snapshot | None, kind: str, resource_id: str, own: str) -> str:
+    """Why the resource cannot be changed by this account, or "" when it can."""
+    if resource is None:
+        return f"{kind} {resource_id} is not in the loaded inventory: refresh and try again"
+    if resource.owner_id != own:
+        return f"{kind} {resource_id} belongs to account {resource.owner_id}, not this one"
+    return ""
+
+
+def encrypted_snapshots_of(image: Image, ctx: PlanContext) -> tuple[str, ...]:
+    """The encrypted snapshots of an image (from its mappings, or the loaded snapshots)."""
+    found = []
+    for mapping in image.block_device_mappings:
+        if not mapping.snapshot_id:
+            continue
+        snapshot = ctx.inventory.snapshots.get(mapping.snapshot_id)
+        if mapping.encrypted or (snapshot is not None and snapshot.encrypted):
+            found.append(mapping.snapshot_id)
+    return tuple(found)
+
+
+def _needs(targets: list[str], public: bool) -> ConfirmationNeeds:
+    return ConfirmationNeeds(
+        count=len(targets) if len(targets) >= 2 else None,
+        word=PUBLIC_WORD if public else None,
+    )
+
+
+def _launch_permissions(permissions: Permissions) -> list[dict[str, str]]:
+    entries = [{"Group": PUBLIC_GROUP}] if permissions.public else []
+    entries += [{"UserId": a} for a in permissions.account_ids]
+    entries += [{"OrganizationArn": a} for a in permissions.organization_arns]
+    entries += [{"OrganizationalUnitArn": a} for a in permissions.organizational_unit_arns]
+    return entries
+
+
+def plan_share_images(request: ShareImagesRequest, ctx: PlanContext) -> Plan:
+    """ModifyImageAttribute: one call per image adds and removes launch permissions."""
+    title = f"change the launch permissions of {len(request.image_ids)} image(s)"
+    problems = check_permissions(request.add, ctx.account_id, organizations=True)
+    problems += check_permissions(request.remove, ctx.account_id, organizations=True)
+    if not request.add and not request.remove:
+        problems.append(Problem("permissions", "choose someone to add or remove"))
+    steps, refused, targets = [], [], []
+    permission = {"Add": _launch_permissions(request.add)}
+    permission["Remove"] = _launch_permissions(request.remove)
+    permission = {k: v for k, v in permission.items() if v}
+    for image_id in dict.fromkeys(request.image_ids):
+        image = ctx.inventory.images.get(image_id)
+        region = image.region if image else ""
+        why = _ownership(image, "image", image_id, ctx.account_id)
+        encrypted = encrypted_snapshots_of(image, ctx) if image and request.add.public else ()
+        if not why and encrypted:
+            why = (
+                f"image {image_id} has encrypted snapshots ({', '.join(encrypted)}): "
+                "AWS never makes those public"
+            )
+        if why or image is None:
+            refused.append(refusal("ModifyImageAttribute", region, (image_id,), why, encrypted))
+            continue
+        params: dict[str, Any] = {"ImageId": image_id, "LaunchPermission": permission}
+        steps.append(Step("ModifyImageAttribute", region, (image_id,), params, refresh=image))
+        targets.append(image_id)
+    return Plan(
+        request,
+        title,
+        tuple(steps),
+        refused=tuple(refused),
+        problems=tuple(problems),
+        needs=_needs(targets, request.add.public),
+        targets=tuple(targets),
+    )
+
+
+def _snapshot_step(snapshot: Snapshot, operation: str, permissions: Permissions) -> Step:
+    # The OperationType form: one operation per call.
+    params: dict[str, Any] = {
+        "SnapshotId": snapshot.id,
+        "Attribute": "createVolumePermission",
+        "OperationType": operation,
+    }
+    if permissions.account_ids:
+        params["UserIds"] = list(permissions.account_ids)
+    if permissions.public:
+        params["GroupNames"] = [PUBLIC_GROUP]
+    ids = (snapshot.id,)
+    return Step("ModifySnapshotAttribute", snapshot.region, ids, params, refresh=snapshot)
+
+
+def plan_share_snapshots(request: ShareSnapshotsRequest, ctx: PlanContext) -> Plan:
+    """ModifySnapshotAttribute: a call to add and a call to remove, per snapshot."""
+    title = f"change the create-volume permissions of {len(request.snapshot_ids)} snapshot(s)"
+    problems = check_permissions(request.add, ctx.account_id, organizations=False)
+    problems += check_permissions(request.remove, ctx.account_id, organizations=False)
+    if not request.add and not request.remove:
+        problems.append(Problem("permissions", "choose someone to add or remove"))
+    steps, refused, targets = [], [], []
+    for snapshot_id in dict.fromkeys(request.snapshot_ids):
+        snapshot = ctx.inventory.snapshots.get(snapshot_id)
+        why = _ownership(snapshot, "snapshot", snapshot_id, ctx.account_id)
+        region = snapshot.region if snapshot else ""
+        if not why and snapshot is not None and snapshot.encrypted and request.add.public:
+            why = f"snapshot {snapshot_id} is encrypted: AWS never makes encrypted snapshots public"
+        if why or snapshot is None:
+            refused.append(refusal("ModifySnapshotAttribute", region, (snapshot_id,), why))
+            continue
+        if request.add:
+            steps.append(_snapshot_step(snapshot, "add", request.add))
+        if request.remove:
+            steps.append(_snapshot_step(snapshot, "remove", request.remove))
+        targets.append(snapshot_id)
+    return Plan(
+        request,
+        title,
+        tuple(steps),
+        refused=tuple(refused),
+        problems=tuple(problems),
+        needs=_needs(targets, request.add.public),
+        targets=tuple(targets),
+    )
+
+
+def _private_step(resource: Image | Snapshot, everyone: bool) -> Step:
+    ids = (resource.id,)
+    if isinstance(resource, Image):
+        if everyone:
+            params: dict[str, Any] = {"ImageId": resource.id, "Attribute": "launchPermission"}
+            return Step("ResetImageAttribute", resource.region, ids, params, refresh=resource)
+        params = {"ImageId": resource.id, "LaunchPermission": {"Remove": [{"Group": "all"}]}}
+        return Step("ModifyImageAttribute", resource.region, ids, params, refresh=resource)
+    if everyone:
+        params = {"SnapshotId": resource.id, "Attribute": "createVolumePermission"}
+        return Step("ResetSnapshotAttribute", resource.region, ids, params, refresh=resource)
+    return _snapshot_step(resource, "remove", Permissions(public=True))
+
+
+def plan_make_private(request: MakePrivateRequest, ctx: PlanContext) -> Plan:
+    """Remove the group `all` (or, with `everyone`, every permission) from images and snapshots."""
+    title = f"make {len(request.resource_ids)} resource(s) private"
+    steps, refused, skipped, targets = [], [], [], []
+    for resource_id in dict.fromkeys(request.resource_ids):
+        resource: Image | Snapshot | None = ctx.inventory.images.get(
+            resource_id
+        ) or ctx.inventory.snapshots.get(resource_id)
+        kind = "snapshot" if resource_id.startswith("snap-") else "image"
+        step_action = "ModifySnapshotAttribute" if kind == "snapshot" else "ModifyImageAttribute"
+        why = _ownership(resource, kind, resource_id, ctx.account_id)
+        if why or resource is None:
+            refused.append(refusal(step_action, "", (resource_id,), why))
+            continue
+        step = _private_step(resource, request.everyone)
+        shared = bool(resource.shared_with) or resource.shared_with is None
+        if resource.is_public is False and not (request.everyone and shared):
+            message = f"{kind} {resource_id} is already private"
+            ids = (resource_id,)
+            skipped.append(ItemResult(step.action, resource.region, ids, Outcome.SKIPPED, message))
+            continue
+        steps.append(step)
+        targets.append(resource_id)
+    return Plan(
+        request,
+        title,
+        tuple(steps),
+        refused=tuple(refused),
+        skipped=tuple(skipped),
+        needs=_needs(targets, False),
+        targets=tuple(targets),
+    )

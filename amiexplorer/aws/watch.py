@@ -1,0 +1,337 @@
+"""Follow pending snapshots, images and volumes until AWS finishes them.
+
+One Describe call per kind per region per round names every pending id of that region (as a
+filter, so an id AWS does not know yet or any more does not fail the call). Each region keeps
+its own schedule: a few seconds at first, then slower for long work, with no deadline: AWS's
+own waiters give up after 10 minutes, and cross-region copies of big images take longer.
+A failed poll is reported and retried on the region's schedule; it never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+
+from amiexplorer.aws.errors import describe_problem, error_code
+from amiexplorer.aws.inventory import Inventory
+from amiexplorer.aws.models import Image, ResourceKind, Snapshot, Volume
+from amiexplorer.aws.parse import parse_image, parse_snapshot, parse_volume
+from amiexplorer.aws.session import ClientPool
+
+Sleep = Callable[[float], Awaitable[None]]
+Clock = Callable[[], float]
+Watched = Snapshot | Image | Volume
+
+#: A filter takes at most 200 values.
+_BATCH = 200
+#: A resource missing from this many answers in a row is reported gone. AWS is eventually
+#: consistent: a resource created a moment ago may be missing from the first answers.
+MISSES_BEFORE_GONE = 3
+
+_PENDING_STATES = {
+    ResourceKind.SNAPSHOT: frozenset({"pending"}),
+    ResourceKind.IMAGE: frozenset({"pending", "transient"}),
+    ResourceKind.VOLUME: frozenset({"creating"}),
+}
+_DONE_STATES = {
+    ResourceKind.SNAPSHOT: frozenset({"completed"}),
+    ResourceKind.IMAGE: frozenset({"available"}),
+    ResourceKind.VOLUME: frozenset({"available", "in-use"}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class WatchTarget:
+    """A resource to follow: its kind, id and region."""
+
+    kind: ResourceKind
+    resource_id: str
+    region: str
+
+
+@dataclass(frozen=True, slots=True)
+class BackoffSchedule:
+    """Seconds between polls of one region: `first`, growing by `factor` up to `maximum`."""
+
+    first: float = 3.0
+    factor: float = 1.5
+    maximum: float = 60.0
+
+    def delay(self, round_number: int) -> float:
+        """The wait before poll number `round_number` (0 for the first poll after new work)."""
+        if self.first <= 0:
+            return 0.0
+        return float(min(self.maximum, self.first * self.factor ** max(0, round_number)))
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceUpdated:
+    """A followed resource changed (state or progress) but is not finished."""
+
+    resource: Watched
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceFinished:
+    """A followed resource finished: `succeeded` (completed / available) or failed."""
+
+    resource: Watched
+    succeeded: bool
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceGone:
+    """AWS no longer knows a followed resource (deleted meanwhile, or never became visible)."""
+
+    target: WatchTarget
+
+
+@dataclass(frozen=True, slots=True)
+class PollFailed:
+    """One region's poll failed; it is retried after `retry_in` seconds."""
+
+    region: str
+    code: str
+    message: str
+    retry_in: float
+
+
+WatchEvent = ResourceUpdated | ResourceFinished | ResourceGone | PollFailed
+
+
+def is_pending(resource: Watched) -> bool:
+    """True while AWS is still working on the resource."""
+    return resource.state in _PENDING_STATES[_kind_of(resource)]
+
+
+def _kind_of(resource: Watched) -> ResourceKind:
+    if isinstance(resource, Snapshot):
+        return ResourceKind.SNAPSHOT
+    if isinstance(resource, Image):
+        return ResourceKind.IMAGE
+    return ResourceKind.VOLUME
+
+
+def _finish_message(resource: Watched, succeeded: bool) -> str:
+    kind = _kind_of(resource).value
+    if succeeded:
+        return f"{kind} {resource.id} is {resource.state}"
+    detail = resource.state_message if isinstance(resource, Snapshot) else None
+    return f"{kind} {resource.id} ended {resource.state}" + (f": {detail}" if detail else "")
+
+
+@dataclass(slots=True)
+class _Region:
+    """What is followed in one region and when it is polled next."""
+
+    targets: dict[str, WatchTarget] = field(default_factory=dict)
+    seen: dict[str, tuple[str, int]] = field(default_factory=dict)
+    misses: dict[str, int] = field(default_factory=dict)
+    rounds: int = 0
+    due: float = 0.0
+    added: bool = False
+
+
+class Watcher:
+    """Polls pending resources per region and yields what changed until nothing is pending."""
+
+    def __init__(
+        self,
+        pool: ClientPool,
+        account_id: str,
+        *,
+        inventory: Inventory | None = None,
+        schedule: BackoffSchedule | None = None,
+        sleep: Sleep = asyncio.sleep,
+        clock: Clock = time.monotonic,
+        follow_image_snapshots: bool = True,
+    ) -> None:
+        """Follow resources through `pool`; put each update into `inventory` when given.
+
+        Tests inject `sleep` and `clock` (for instance a sleep that steps the demo clock).
+        """
+        self.pool = pool
+        self.account_id = account_id
+        self.inventory = inventory
+        self.schedule = schedule or BackoffSchedule()
+        self._sleep = sleep
+        self._clock = clock
+        self.follow_image_snapshots = follow_image_snapshots
+        self._regions: dict[str, _Region] = {}
+        self._wake = asyncio.Event()
+
+    @property
+    def pending(self) -> frozenset[WatchTarget]:
+        """Everything still followed."""
+        return frozenset(t for r in self._regions.values() for t in r.targets.values())
+
+    def track(self, *targets: WatchTarget) -> None:
+        """Follow more resources; their region is polled at once, on its first interval again."""
+        for target in targets:
+            region = self._regions.setdefault(target.region, _Region())
+            if target.resource_id not in region.targets:
+                region.targets[target.resource_id] = target
+                region.rounds = 0
+                region.due = self._clock()
+                region.added = True
+        self._wake.set()
+
+    def track_pending(self, inventory: Inventory) -> list[WatchTarget]:
+        """Follow everything the inventory holds that is still pending (found at load time)."""
+        targets = [
+            WatchTarget(ResourceKind.SNAPSHOT, s.id, s.region)
+            for s in inventory.snapshots.values()
+            if is_pending(s)
+        ]
+        targets += [
+            WatchTarget(ResourceKind.IMAGE, i.id, i.region)
+            for i in inventory.images.values()
+            if i.owned and is_pending(i)
+        ]
+        targets += [
+            WatchTarget(ResourceKind.VOLUME, v.id, v.region)
+            for v in inventory.volumes.values()
+            if is_pending(v)
+        ]
+        self.track(*targets)
+        return targets
+
+    async def events(self) -> AsyncIterator[WatchEvent]:
+        """Poll due regions, yielding events, until nothing is followed any more."""
+        while self._regions:
+            now = self._clock()
+            due = [name for name, r in self._regions.items() if r.due <= now]
+            if not due:
+                await self._wait(min(r.due for r in self._regions.values()) - now)
+                continue
+            results = await asyncio.gather(*(self.poll_region(name) for name in due))
+            for batch in results:
+                for event in batch:
+                    yield event
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleep `seconds`, or less if `track()` adds work meanwhile."""
+        self._wake.clear()
+        sleeper = asyncio.ensure_future(self._sleep(seconds))
+        waker = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeper, waker):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def poll_region(self, name: str) -> list[WatchEvent]:
+        """Poll one region once (one call per kind followed there) and schedule the next."""
+        region = self._regions.get(name)
+        if region is None:
+            return []
+        region.added = False
+        events: list[WatchEvent] = []
+        by_kind: dict[ResourceKind, list[str]] = {}
+        for target in region.targets.values():
+            by_kind.setdefault(target.kind, []).append(target.resource_id)
+        delay = self.schedule.delay(region.rounds)
+        for kind, ids in by_kind.items():
+            try:
+                found = await self._describe(kind, name, ids)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # one region's trouble is reported, never fatal
+                operation = _OPERATIONS[kind]
+                problem = describe_problem(exc, region=name, operation=operation)
+                events.append(PollFailed(name, error_code(exc), problem.message, delay))
+                continue
+            events += self._fold(region, kind, ids, found)
+        region.rounds += 1
+        # Work added by track() while this poll was in flight is polled at once.
+        region.due = self._clock() + (0.0 if region.added else delay)
+        if not region.targets:
+            del self._regions[name]
+        return events
+
+    async def _describe(self, kind: ResourceKind, region: str, ids: list[str]) -> list[Watched]:
+        ec2 = await self.pool.get("ec2", region)
+        found: list[Watched] = []
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start : start + _BATCH]
+            if kind is ResourceKind.SNAPSHOT:
+                reply = await ec2.describe_snapshots(
+                    Filters=[{"Name": "snapshot-id", "Values": chunk}]
+                )
+                found += [parse_snapshot(s, region) for s in reply.get("Snapshots") or []]
+            elif kind is ResourceKind.IMAGE:
+                reply = await ec2.describe_images(Filters=[{"Name": "image-id", "Values": chunk}])
+                found += [
+                    parse_image(i, region, self.account_id) for i in reply.get("Images") or []
+                ]
+            else:
+                reply = await ec2.describe_volumes(Filters=[{"Name": "volume-id", "Values": chunk}])
+                found += [parse_volume(v, region) for v in reply.get("Volumes") or []]
+        return found
+
+    def _fold(
+        self, region: _Region, kind: ResourceKind, ids: list[str], found: Iterable[Watched]
+    ) -> list[WatchEvent]:
+        events: list[WatchEvent] = []
+        by_id = {r.id: r for r in found}
+        for resource_id in ids:
+            target = region.targets[resource_id]
+            resource = by_id.get(resource_id)
+            if resource is None:
+                region.misses[resource_id] = region.misses.get(resource_id, 0) + 1
+                if region.misses[resource_id] >= MISSES_BEFORE_GONE:
+                    self._forget(region, resource_id)
+                    if self.inventory is not None:
+                        self.inventory.remove(kind, resource_id)
+                    events.append(ResourceGone(target))
+                continue
+            region.misses.pop(resource_id, None)
+            if self.inventory is not None:
+                self.inventory.put(resource)
+            if isinstance(resource, Image) and self.follow_image_snapshots:
+                self._follow_snapshots_of(resource)
+            if is_pending(resource):
+                progress = resource.progress if isinstance(resource, Snapshot) else 0
+                state = (resource.state, progress)
+                if region.seen.get(resource_id) != state:
+                    region.seen[resource_id] = state
+                    events.append(ResourceUpdated(resource))
+                continue
+            self._forget(region, resource_id)
+            succeeded = resource.state in _DONE_STATES[kind]
+            message = _finish_message(resource, succeeded)
+            events.append(ResourceFinished(resource, succeeded, message))
+        return events
+
+    def _follow_snapshots_of(self, image: Image) -> None:
+        """An image's snapshots are pending with it; follow them so their rows update too."""
+        region = self._regions[image.region]
+        for snapshot_id in image.snapshot_ids:
+            if snapshot_id not in region.targets and is_pending(image):
+                region.targets[snapshot_id] = WatchTarget(
+                    ResourceKind.SNAPSHOT, snapshot_id, image.region
+                )
+
+    @staticmethod
+    def _forget(region: _Region, resource_id: str) -> None:
+        region.targets.pop(resource_id, None)
+        region.seen.pop(resource_id, None)
+        region.misses.pop(resource_id, None)
+
+
+_OPERATIONS: dict[ResourceKind, str] = {
+    ResourceKind.SNAPSHOT: "DescribeSnapshots",
+    ResourceKind.IMAGE: "DescribeImages",
+    ResourceKind.VOLUME: "DescribeVolumes",
+}
+
+
+def targets_of(resources: Iterable[Watched]) -> list[WatchTarget]:
+    """Watch targets for models (for instance what a load found pending)."""
+    return [WatchTarget(_kind_of(r), r.id, r.region) for r in resources]

@@ -1,0 +1,49 @@
+"""Make importing moto cheap enough for `amiexplorer --demo` to show rows within 3 seconds.
+
+moto lists each service's regions when its modules are imported, through botocore's
+`Session.get_available_regions`, which parses the service's whole model (EC2's is megabytes of
+JSON) only to read its endpoint prefix. For a service whose name is already an endpoint prefix
+in botocore's endpoint data the answer is the same without that parse; the others take
+botocore's own path. This saves about a second of start-up and changes no answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.session import Session
+
+_original = Session.get_available_regions
+
+
+def _known_prefixes(resolver: Any) -> frozenset[str]:
+    cached: frozenset[str] | None = getattr(resolver, "_amiexplorer_prefixes", None)
+    if cached is None:
+        data = getattr(resolver, "_endpoint_data", {})
+        cached = frozenset(
+            name
+            for partition in data.get("partitions", [])
+            for name in partition.get("services", {})
+        )
+        resolver._amiexplorer_prefixes = cached
+    return cached
+
+
+def _get_available_regions(
+    self: Session,
+    service_name: str,
+    partition_name: str = "aws",
+    allow_non_regional: bool = False,
+) -> list[str]:
+    resolver = self._get_internal_component("endpoint_resolver")
+    if service_name in _known_prefixes(resolver):
+        return list(
+            resolver.get_available_endpoints(service_name, partition_name, allow_non_regional)
+        )
+    return list(_original(self, service_name, partition_name, allow_non_regional))
+
+
+def install() -> None:
+    """Patch once; idempotent."""
+    if Session.get_available_regions is not _get_available_regions:
+        Session.get_available_regions = _get_available_regions

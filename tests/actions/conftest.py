@@ -1,0 +1,195 @@
+"""Fixtures for the action runner and the watcher: a loaded account, a log, a steppable clock."""
+
+from __future__ import annotations
+
+import json
+import stat
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from amiexplorer.aws.account import Account
+from amiexplorer.aws.actionlog import ActionLog
+from amiexplorer.aws.actions import ActionRunner
+from amiexplorer.aws.connect import connect
+from amiexplorer.aws.session import AwsSession
+from amiexplorer.aws.watch import BackoffSchedule, Watcher, WatchEvent
+from amiexplorer.demo import (
+    DemoServer,
+    ManualClock,
+    Planted,
+    RecordedRequest,
+    disable_pending,
+    freeze_clock,
+    seed_world,
+    set_clock,
+)
+from amiexplorer.demo import pending as demo_pending
+from tests.conftest import FIXED_NOW, demo_settings
+
+#: Every EC2 action the runner may send; none of them may appear in read-only runs.
+MUTATING_ACTIONS = frozenset(
+    {
+        "CreateImage",
+        "CreateSnapshot",
+        "CreateSnapshots",
+        "CreateVolume",
+        "CopyImage",
+        "CopySnapshot",
+        "ModifyImageAttribute",
+        "ModifySnapshotAttribute",
+        "ResetImageAttribute",
+        "ResetSnapshotAttribute",
+        "DeleteSnapshot",
+        "DeregisterImage",
+        "DeleteVolume",
+    }
+)
+
+
+@pytest.fixture
+def clock(world: Planted) -> Iterator[ManualClock]:
+    """A manual clock for pending progress, from where the frozen world clock stands.
+
+    API-created snapshots stay pending 8 s, images 12 s and copies 20 s of this clock.
+    """
+    manual = ManualClock(start=demo_pending.now())
+    set_clock(manual)
+    demo_pending.enable_pending(snapshot_seconds=8, image_seconds=12, copy_seconds=20)
+    yield manual
+    set_clock(None)
+
+
+async def _account(server: DemoServer, **overrides: Any) -> Account:
+    # One attempt per call: an injected 500 must fail at once, not after botocore's backoff.
+    connection = await connect(AwsSession(demo_settings(server, max_attempts=1, **overrides)))
+    account = Account(connection)
+    async for _event in account.load():
+        pass
+    assert not account.inventory.errors
+    return account
+
+
+@pytest.fixture
+async def loaded(
+    world: Planted, demo_server: DemoServer, clock: ManualClock
+) -> AsyncIterator[Account]:
+    """A connected, fully loaded account over a fresh demo world; requests cleared after load."""
+    account = await _account(demo_server)
+    demo_server.clear_requests()
+    yield account
+    await account.close()
+
+
+# A world shared by the tests of one module that never change AWS (refusals, invalid input,
+# read-only): seeding and loading once instead of per test keeps the suite fast. Modules
+# using it mark themselves `pytest.mark.asyncio(loop_scope="module")` and never use `world`.
+
+
+@pytest.fixture(scope="module")
+def still_world(demo_server: DemoServer) -> Iterator[Planted]:
+    """A seeded demo world for a whole module whose tests change nothing in AWS."""
+    demo_server.reset()
+    planted = seed_world(now=FIXED_NOW)
+    freeze_clock()
+    yield planted
+    disable_pending()
+    demo_server.clear_faults()
+    demo_server.clear_requests()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def still_account(still_world: Planted, demo_server: DemoServer) -> AsyncIterator[Account]:
+    """A loaded account over `still_world`."""
+    account = await _account(demo_server)
+    yield account
+    await account.close()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def still_read_only_account(
+    still_world: Planted, demo_server: DemoServer
+) -> AsyncIterator[Account]:
+    """A loaded read-only account over `still_world`."""
+    account = await _account(demo_server, read_only=True)
+    assert account.read_only
+    yield account
+    await account.close()
+
+
+@pytest.fixture
+def still_runner(
+    still_account: Account, action_log: ActionLog, demo_server: DemoServer
+) -> ActionRunner:
+    """A runner over `still_account`, with the recorded requests cleared."""
+    demo_server.clear_requests()
+    demo_server.clear_faults()
+    return ActionRunner.for_account(still_account, log=action_log)
+
+
+@pytest.fixture
+def action_log(tmp_path: Path) -> ActionLog:
+    """An action log in a temporary directory."""
+    return ActionLog(tmp_path / "state" / "actions.jsonl")
+
+
+@pytest.fixture
+def runner(loaded: Account, action_log: ActionLog) -> ActionRunner:
+    """The runner over the loaded account, logging to the temporary log."""
+    return ActionRunner.for_account(loaded, log=action_log)
+
+
+def log_lines(log: ActionLog) -> list[dict[str, Any]]:
+    """The log's lines parsed, after checking the file is readable by its owner only."""
+    assert stat.S_IMODE(log.path.stat().st_mode) == 0o600
+    return [json.loads(line) for line in log.path.read_text().splitlines()]
+
+
+def calls(server: DemoServer, action: str, *, dry_run: bool | None = None) -> list[RecordedRequest]:
+    """The recorded requests for `action` (only DryRun ones, or only real ones, if asked)."""
+    return [
+        r
+        for r in server.requests
+        if r.action == action and (dry_run is None or r.dry_run == dry_run)
+    ]
+
+
+def assert_preflight_first(server: DemoServer, action: str) -> None:
+    """A DryRun of `action` was recorded, before the first real call of it."""
+    recorded = [r for r in server.requests if r.action == action]
+    assert recorded, f"no {action} request recorded"
+    assert recorded[0].dry_run, f"the first {action} request was not a DryRun"
+    assert any(not r.dry_run for r in recorded), f"no real {action} request recorded"
+
+
+def stepping_watcher(
+    account: Account, clock: ManualClock, *, first: float = 2.0
+) -> tuple[Watcher, list[float]]:
+    """A watcher whose sleep steps the demo clock instead of waiting; also the sleeps it made."""
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.advance(seconds)
+
+    watcher = Watcher(
+        account.pool,
+        account.identity.account_id,
+        inventory=account.inventory,
+        schedule=BackoffSchedule(first=first, factor=1.5, maximum=60.0),
+        sleep=sleep,
+        clock=clock,
+    )
+    return watcher, slept
+
+
+async def follow(watcher: Watcher, limit: int = 200) -> list[WatchEvent]:
+    """Every event until nothing is pending (at most `limit`, so a bug cannot hang a test)."""
+    events: list[WatchEvent] = []
+    async for event in watcher.events():
+        events.append(event)
+        assert len(events) < limit, "the watcher never finished"
+    return events

@@ -1,0 +1,293 @@
+"""Deleting snapshots, deregistering images and deleting volumes, against the demo world."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amiexplorer.aws.account import Account
+from amiexplorer.aws.action_plan import Confirmation, Outcome
+from amiexplorer.aws.action_requests import (
+    DeleteSnapshotsRequest,
+    DeleteVolumesRequest,
+    DeregisterImagesRequest,
+)
+from amiexplorer.aws.actionlog import ActionLog
+from amiexplorer.aws.actions import ActionRunner
+from amiexplorer.demo import DemoServer, Planted, imaging
+from amiexplorer.demo.backends import ec2_backend
+from tests.actions.conftest import assert_preflight_first, calls, log_lines
+
+
+async def _snapshot_ids(account: Account, region: str, ids: list[str]) -> set[str]:
+    ec2 = await account.pool.get("ec2", region)
+    reply = await ec2.describe_snapshots(Filters=[{"Name": "snapshot-id", "Values": ids}])
+    return {s["SnapshotId"] for s in reply["Snapshots"]}
+
+
+async def _image_ids(account: Account, region: str, ids: list[str]) -> set[str]:
+    ec2 = await account.pool.get("ec2", region)
+    reply = await ec2.describe_images(Filters=[{"Name": "image-id", "Values": ids}])
+    return {i["ImageId"] for i in reply["Images"]}
+
+
+def _orphans(world: Planted, region: str) -> list[str]:
+    return sorted(s for s in world.orphan_snapshots_deleted_volume if world.region_of[s] == region)
+
+
+def _by_id(results: Any) -> dict[str, Any]:
+    return {r.resource_ids[0]: r for r in results}
+
+
+async def test_delete_snapshot_end_to_end(
+    runner: ActionRunner,
+    loaded: Account,
+    world: Planted,
+    demo_server: DemoServer,
+    action_log: ActionLog,
+) -> None:
+    snapshot_id = _orphans(world, "us-east-1")[0]
+    plan = runner.plan(DeleteSnapshotsRequest((snapshot_id,)))
+    assert plan.executable and not plan.refused and plan.needs.count is None
+    checked = await runner.preflight(plan)
+    assert checked.ok
+    report = await runner.execute(plan, Confirmation(), preflight=checked)
+    (result,) = report.results
+    assert result.outcome is Outcome.DONE, result.message
+    assert_preflight_first(demo_server, "DeleteSnapshot")
+    assert len(calls(demo_server, "DeleteSnapshot", dry_run=True)) == 1  # reused, not repeated
+    assert await _snapshot_ids(loaded, "us-east-1", [snapshot_id]) == set()
+    assert snapshot_id not in loaded.inventory.snapshots
+    dry, done = log_lines(action_log)
+    assert dry["outcome"] == "dry-run-ok" and dry["dry_run"] is True
+    assert done["outcome"] == "done" and done["dry_run"] is False
+    for line in (dry, done):
+        assert line["account"] == "123456789012"
+        assert line["region"] == "us-east-1"
+        assert line["action"] == "DeleteSnapshot"
+        assert line["resource_ids"] == [snapshot_id]
+        assert line["parameters"] == {"SnapshotId": snapshot_id}
+        assert line["time"].endswith("+00:00")
+
+
+async def test_snapshot_used_by_an_image_is_refused_naming_it(
+    runner: ActionRunner, world: Planted, demo_server: DemoServer, action_log: ActionLog
+) -> None:
+    (shared, users), *_ = world.multi_image_snapshots.items()
+    report = await runner.run(DeleteSnapshotsRequest((shared,)), Confirmation())
+    (result,) = report.results
+    assert result.outcome is Outcome.REFUSED
+    assert set(result.blocking_ids) == set(users)
+    assert all(image_id in result.message for image_id in users)
+    assert calls(demo_server, "DeleteSnapshot") == []
+    (line,) = log_lines(action_log)
+    assert line["outcome"] == "refused" and line["resource_ids"] == [shared]
+
+
+async def test_deregister_deletes_its_snapshots_but_skips_one_another_image_uses(
+    runner: ActionRunner,
+    loaded: Account,
+    world: Planted,
+    demo_server: DemoServer,
+    action_log: ActionLog,
+) -> None:
+    (shared, users), *_ = world.multi_image_snapshots.items()
+    image_id = next(i for i in sorted(users) if i in world.unused_images)
+    (other,) = set(users) - {image_id}
+    # A second unused image whose snapshots nothing else uses: those are deleted.
+    multi = set(world.multi_image_snapshots)
+    second = next(
+        i
+        for i in sorted(world.unused_images - world.pending_images)
+        if i != image_id and world.image_snapshots.get(i) and not world.image_snapshots[i] & multi
+    )
+    region = world.region_of[second]
+    own = sorted(world.image_snapshots[second])
+    plan = runner.plan(DeregisterImagesRequest((image_id, second)))
+    assert plan.estimate is not None and plan.estimate.resources == 2 + len(own)
+    assert plan.needs.count == 2 + len(own)
+    (skipped,) = plan.skipped
+    assert skipped.resource_ids == (shared,) and skipped.blocking_ids == (other,)
+    report = await runner.execute(plan, Confirmation(count=plan.needs.count))
+    results = _by_id(report.results)
+    assert results[image_id].outcome is results[second].outcome is Outcome.DONE
+    assert results[shared].outcome is Outcome.SKIPPED
+    assert other in results[shared].message
+    for snapshot_id in own:
+        assert results[snapshot_id].outcome is Outcome.DONE, results[snapshot_id].message
+    assert_preflight_first(demo_server, "DeregisterImage")
+    assert_preflight_first(demo_server, "DeleteSnapshot")
+    assert await _image_ids(loaded, "us-east-1", [image_id]) == set()
+    assert await _image_ids(loaded, region, [second]) == set()
+    assert await _snapshot_ids(loaded, "us-east-1", [shared]) == {shared}
+    assert await _snapshot_ids(loaded, region, own) == set()
+    logged = {
+        (line["action"], line["resource_ids"][0], line["outcome"]) for line in log_lines(action_log)
+    }
+    assert {("DeregisterImage", image_id, "done"), ("DeregisterImage", second, "done")} <= logged
+    assert ("DeleteSnapshot", shared, "skipped") in logged
+    assert {("DeleteSnapshot", s, "done") for s in own} <= logged
+
+
+async def test_image_named_by_a_launch_template_needs_its_id_typed(
+    runner: ActionRunner, world: Planted, demo_server: DemoServer
+) -> None:
+    image_id = sorted(world.launch_template_only_images)[0]
+    request = DeregisterImagesRequest((image_id,), delete_snapshots=False)
+    plan = runner.plan(request)
+    assert plan.needs.image_ids == (image_id,)
+    assert any(image_id in w.message and w.resource_ids for w in plan.warnings)
+    report = await runner.execute(plan, Confirmation())
+    assert [r.outcome for r in report.results] == [Outcome.REFUSED]
+    assert f"type the id {image_id}" in report.results[0].message
+    report = await runner.execute(plan, Confirmation(image_ids=("ami-0wrong",)))
+    assert [r.outcome for r in report.results] == [Outcome.REFUSED]
+    assert calls(demo_server, "DeregisterImage") == []
+    report = await runner.execute(plan, Confirmation(image_ids=(image_id,)))
+    assert [r.outcome for r in report.results] == [Outcome.DONE]
+
+
+async def test_instances_running_an_image_produce_a_warning(
+    runner: ActionRunner, world: Planted
+) -> None:
+    image_id, instances = sorted(world.image_instances.items())[0]
+    plan = runner.plan(DeregisterImagesRequest((image_id,)))
+    warning = next(w for w in plan.warnings if "instances run" in w.message)
+    assert set(warning.resource_ids) == set(instances)
+
+
+async def test_volumes_are_deleted_only_when_unattached(
+    runner: ActionRunner,
+    loaded: Account,
+    world: Planted,
+    demo_server: DemoServer,
+    action_log: ActionLog,
+) -> None:
+    free = sorted(v for v in world.unattached_volumes if world.region_of[v] == "us-east-1")[0]
+    attached, instance = sorted(world.volume_instance.items())[0]
+    plan = runner.plan(DeleteVolumesRequest((free, attached)))
+    (refused,) = plan.refused
+    assert refused.blocking_ids == (instance,) and instance in refused.message
+    assert plan.needs.count is None  # one volume is left to delete
+    size = loaded.inventory.volumes[free].size_gib
+    assert plan.estimate is not None and plan.estimate.gib == size
+    report = await runner.execute(plan, Confirmation())
+    results = _by_id(report.results)
+    assert results[free].outcome is Outcome.DONE
+    assert results[attached].outcome is Outcome.REFUSED
+    assert_preflight_first(demo_server, "DeleteVolume")
+    assert [r.params["VolumeId"] for r in calls(demo_server, "DeleteVolume")] == [free, free]
+    ec2 = await loaded.pool.get("ec2", "us-east-1")
+    reply = await ec2.describe_volumes(Filters=[{"Name": "volume-id", "Values": [free, attached]}])
+    assert {v["VolumeId"] for v in reply["Volumes"]} == {attached}
+    outcomes = {(line["resource_ids"][0], line["outcome"]) for line in log_lines(action_log)}
+    assert {(free, "done"), (free, "dry-run-ok"), (attached, "refused")} <= outcomes
+
+
+async def test_a_bulk_delete_needs_the_number_typed(
+    runner: ActionRunner, world: Planted, demo_server: DemoServer
+) -> None:
+    snapshots = tuple(_orphans(world, "us-east-1")[:3])
+    plan = runner.plan(DeleteSnapshotsRequest(snapshots))
+    assert plan.needs.count == 3
+    for confirmation in (Confirmation(), Confirmation(count=2)):
+        report = await runner.execute(plan, confirmation)
+        assert {r.outcome for r in report.results} == {Outcome.REFUSED}
+        assert "type the number of resources (3)" in report.results[0].message
+    assert calls(demo_server, "DeleteSnapshot") == []  # not even a DryRun
+    report = await runner.execute(plan, Confirmation(count=3))
+    assert {r.outcome for r in report.results} == {Outcome.DONE}
+
+
+async def test_a_denied_preflight_stops_everything(
+    runner: ActionRunner,
+    loaded: Account,
+    world: Planted,
+    demo_server: DemoServer,
+    action_log: ActionLog,
+) -> None:
+    demo_server.deny("DeleteSnapshot", "eu-west-1")
+    east, west = _orphans(world, "us-east-1")[0], _orphans(world, "eu-west-1")[0]
+    plan = runner.plan(DeleteSnapshotsRequest((east, west)))
+    checked = await runner.preflight(plan)
+    assert not checked.ok
+    (denied,) = checked.denied
+    assert "you lack ec2:DeleteSnapshot in eu-west-1" in denied.message
+    report = await runner.execute(plan, Confirmation(count=2), preflight=checked)
+    assert {r.outcome for r in report.results} == {Outcome.REFUSED}
+    assert all("you lack ec2:DeleteSnapshot in eu-west-1" in r.message for r in report.results)
+    assert calls(demo_server, "DeleteSnapshot", dry_run=False) == []
+    assert await _snapshot_ids(loaded, "us-east-1", [east]) == {east}
+    assert await _snapshot_ids(loaded, "eu-west-1", [west]) == {west}
+    outcomes = [line["outcome"] for line in log_lines(action_log)]
+    assert "dry-run-denied" in outcomes and "done" not in outcomes
+
+
+async def test_a_failing_region_fails_its_items_and_the_others_are_deleted(
+    runner: ActionRunner,
+    loaded: Account,
+    world: Planted,
+    demo_server: DemoServer,
+    action_log: ActionLog,
+) -> None:
+    demo_server.fail_action("DeleteSnapshot", "InternalError", 500, region="eu-west-1")
+    east = _orphans(world, "us-east-1")[:2]
+    west = _orphans(world, "eu-west-1")[0]
+    report = await runner.run(DeleteSnapshotsRequest((*east, west)), Confirmation(count=3))
+    results = _by_id(report.results)
+    assert [results[s].outcome for s in east] == [Outcome.DONE, Outcome.DONE]
+    assert results[west].outcome is Outcome.FAILED and results[west].code == "InternalError"
+    assert await _snapshot_ids(loaded, "us-east-1", east) == set()
+    assert await _snapshot_ids(loaded, "eu-west-1", [west]) == {west}
+    final = {
+        line["resource_ids"][0]: line["outcome"]
+        for line in log_lines(action_log)
+        if not line["dry_run"]
+    }
+    assert final == {east[0]: "done", east[1]: "done", west: "failed"}
+
+
+async def test_a_snapshot_that_became_in_use_fails_alone(
+    runner: ActionRunner,
+    loaded: Account,
+    world: Planted,
+    action_log: ActionLog,
+) -> None:
+    first, second, third = _orphans(world, "us-east-1")[:3]
+    plan = runner.plan(DeleteSnapshotsRequest((first, second, third)))
+    # Meanwhile, someone registers an image naming the second snapshot.
+    image = ec2_backend("us-east-1").amis[sorted(world.images["us-east-1"])[0]]
+    mappings = imaging.block_device_mappings(image)
+    extra = {"DeviceName": "/dev/sdz", "Ebs": {"SnapshotId": second, "VolumeSize": 8}}
+    imaging.set_block_device_mappings(image, [*mappings, extra])
+    report = await runner.execute(plan, Confirmation(count=3))
+    results = _by_id(report.results)
+    assert results[first].outcome is results[third].outcome is Outcome.DONE
+    assert results[second].outcome is Outcome.FAILED
+    assert results[second].code == "InvalidSnapshot.InUse"
+    assert await _snapshot_ids(loaded, "us-east-1", [first, second, third]) == {second}
+    assert second in loaded.inventory.snapshots and first not in loaded.inventory.snapshots
+    final = {
+        line["resource_ids"][0]: (line["outcome"], line.get("code"))
+        for line in log_lines(action_log)
+        if not line["dry_run"]
+    }
+    assert final == {
+        first: ("done", None),
+        second: ("failed", "InvalidSnapshot.InUse"),
+        third: ("done", None),
+    }
+
+
+async def test_the_estimate_prices_each_tier_and_type(
+    runner: ActionRunner, loaded: Account, world: Planted
+) -> None:
+    archived = sorted(world.archived_snapshots)[0]
+    standard = next(s for s in _orphans(world, "us-east-1") if s not in world.archived_snapshots)
+    plan = runner.plan(DeleteSnapshotsRequest((archived, standard)))
+    inventory = loaded.inventory
+    a, s = inventory.snapshots[archived], inventory.snapshots[standard]
+    assert plan.estimate is not None
+    assert plan.estimate.gib == a.volume_size_gib + s.volume_size_gib
+    expected = a.volume_size_gib * 0.0125 + s.volume_size_gib * 0.05
+    assert plan.estimate.monthly_usd == round(expected, 2)
+    assert plan.estimate.describe().startswith("delete 2 resources, ")
