@@ -1,5 +1,34 @@
 """Everything that talks to AWS. This package never imports Textual (a CI contract)."""
 
+from amiexplorer.aws.action_plan import (
+    ActionReport,
+    Confirmation,
+    ConfirmationNeeds,
+    Estimate,
+    ItemResult,
+    Notice,
+    Outcome,
+    Plan,
+)
+from amiexplorer.aws.action_requests import (
+    ActionRequest,
+    CopyImageRequest,
+    CopySnapshotRequest,
+    CreateImageRequest,
+    CreateSnapshotRequest,
+    CreateSnapshotsRequest,
+    CreateVolumeRequest,
+    DeleteSnapshotsRequest,
+    DeleteVolumesRequest,
+    DeregisterImagesRequest,
+    MakePrivateRequest,
+    Permissions,
+    ShareImagesRequest,
+    ShareSnapshotsRequest,
+)
+from amiexplorer.aws.actionlog import ActionLog, LogOutcome
+from amiexplorer.aws.actions import ActionRunner
+from amiexplorer.aws.actions_calls import PairCheck, Preflight
 from amiexplorer.aws.connect import Connection, StartupError, connect, fetch_identity
 from amiexplorer.aws.descriptions import DescriptionRef, Origin, parse_description
 from amiexplorer.aws.errors import AwsProblem, describe_problem
@@ -29,15 +58,42 @@ from amiexplorer.aws.models import (
 )
 from amiexplorer.aws.relations import ImageUsage, RelationGraph
 from amiexplorer.aws.session import AwsSession, ClientPool, ConnectionSettings
+from amiexplorer.aws.validation import Problem
+from amiexplorer.aws.watch import (
+    BackoffSchedule,
+    PollFailed,
+    ResourceFinished,
+    ResourceGone,
+    ResourceUpdated,
+    Watcher,
+    WatchTarget,
+)
 
 __all__ = [
+    "ActionLog",
+    "ActionReport",
+    "ActionRequest",
+    "ActionRunner",
     "AwsProblem",
     "AwsSession",
+    "BackoffSchedule",
     "BlockDeviceMapping",
     "ClientPool",
+    "Confirmation",
+    "ConfirmationNeeds",
     "Connection",
     "ConnectionSettings",
+    "CopyImageRequest",
+    "CopySnapshotRequest",
+    "CreateImageRequest",
+    "CreateSnapshotRequest",
+    "CreateSnapshotsRequest",
+    "CreateVolumeRequest",
+    "DeleteSnapshotsRequest",
+    "DeleteVolumesRequest",
+    "DeregisterImagesRequest",
     "DescriptionRef",
+    "Estimate",
     "Identity",
     "Image",
     "ImageUsage",
@@ -45,12 +101,23 @@ __all__ = [
     "Inventory",
     "InventoryEvent",
     "InventoryLoader",
+    "ItemResult",
     "LaunchConfiguration",
     "LaunchTemplateVersion",
     "LoadError",
+    "LogOutcome",
+    "MakePrivateRequest",
+    "Notice",
     "Origin",
+    "Outcome",
     "PageLoaded",
     "PageSizes",
+    "PairCheck",
+    "Permissions",
+    "Plan",
+    "PollFailed",
+    "Preflight",
+    "Problem",
     "Region",
     "RegionFinished",
     "RegionStarted",
@@ -58,10 +125,17 @@ __all__ = [
     "RegionStatus",
     "RelationGraph",
     "Resource",
+    "ResourceFinished",
+    "ResourceGone",
     "ResourceKind",
+    "ResourceUpdated",
+    "ShareImagesRequest",
+    "ShareSnapshotsRequest",
     "Snapshot",
     "StartupError",
     "Volume",
+    "WatchTarget",
+    "Watcher",
     "connect",
     "describe_problem",
     "fetch_identity",

@@ -14,6 +14,7 @@ from typing import Any
 
 from humanize import naturalsize
 
+from amiexplorer.aws.action_requests import ActionRequest
 from amiexplorer.aws.inventory import Inventory, RegionState
 from amiexplorer.aws.models import Image, ResourceKind, Snapshot, Volume
 from amiexplorer.aws.relations import RelationGraph
@@ -134,11 +135,14 @@ class Estimate:
         return f"{verb} {self.resources} {noun}, {size}, ~${self.monthly_usd:,.2f}/month (estimate)"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class Plan:
-    """Everything the runner would do for a request, and everything it refuses."""
+    """Everything the runner would do for a request, and everything it refuses.
 
-    request: Any
+    Compared by identity: a plan is run at most once (the runner remembers it).
+    """
+
+    request: ActionRequest
     title: str
     steps: tuple[Step, ...] = ()
     refused: tuple[ItemResult, ...] = ()
@@ -224,6 +228,30 @@ class PlanContext:
         """True when the region loaded without errors, so its relations are complete."""
         status = self.inventory.regions.get(region)
         return status is not None and status.state is RegionState.LOADED
+
+
+def result_of(
+    step: Step,
+    outcome: Outcome,
+    message: str,
+    *,
+    code: str | None = None,
+    new_ids: tuple[str, ...] = (),
+    blocking: tuple[str, ...] = (),
+    created: tuple[WatchTarget, ...] = (),
+) -> ItemResult:
+    """The result of one step."""
+    return ItemResult(
+        step.action,
+        step.region,
+        step.resource_ids,
+        outcome,
+        message,
+        new_ids=new_ids,
+        blocking_ids=blocking,
+        code=code,
+        created=created,
+    )
 
 
 def refusal(

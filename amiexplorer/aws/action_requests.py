@@ -111,6 +111,7 @@ class Permissions:
     public: bool = False
 
     def __bool__(self) -> bool:
+        """True when anyone at all is named."""
         return (
             bool(self.account_ids or self.organization_arns or self.organizational_unit_arns)
             or self.public

@@ -16,12 +16,10 @@ preflight outcome is written to the action log.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, replace
+import weakref
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
-
-from botocore import xform_name
-from botocore.exceptions import ClientError
 
 from amiexplorer.aws.action_plan import (
     ActionReport,
@@ -31,6 +29,7 @@ from amiexplorer.aws.action_plan import (
     Plan,
     PlanContext,
     Step,
+    result_of,
 )
 from amiexplorer.aws.action_requests import (
     ActionRequest,
@@ -48,6 +47,14 @@ from amiexplorer.aws.action_requests import (
     ShareSnapshotsRequest,
 )
 from amiexplorer.aws.actionlog import ActionLog, LogOutcome
+from amiexplorer.aws.actions_calls import (
+    DONE_WORDS,
+    PairCheck,
+    Preflight,
+    call,
+    dry_run,
+    new_ids_of,
+)
 from amiexplorer.aws.actions_create import (
     plan_copy_image,
     plan_copy_snapshot,
@@ -63,9 +70,9 @@ from amiexplorer.aws.actions_delete import (
 )
 from amiexplorer.aws.actions_share import plan_make_private, plan_share_images, plan_share_snapshots
 from amiexplorer.aws.attributes import attributes_of
-from amiexplorer.aws.errors import PERMISSION_ERRORS, describe_problem, error_code
+from amiexplorer.aws.errors import describe_problem
 from amiexplorer.aws.inventory import Inventory
-from amiexplorer.aws.models import Identity, ResourceKind
+from amiexplorer.aws.models import Identity
 from amiexplorer.aws.relations import RelationGraph
 from amiexplorer.aws.session import ClientPool, known_region_names
 from amiexplorer.aws.watch import Watcher, WatchTarget
@@ -90,67 +97,6 @@ _PLANNERS: dict[type, Callable[[Any, PlanContext], Plan]] = {
     DeregisterImagesRequest: plan_deregister_images,
     DeleteVolumesRequest: plan_delete_volumes,
 }
-
-_ID_KEYS = {
-    ResourceKind.IMAGE: "ImageId",
-    ResourceKind.SNAPSHOT: "SnapshotId",
-    ResourceKind.VOLUME: "VolumeId",
-}
-
-_DONE_WORDS = {
-    "DeleteSnapshot": "deleted",
-    "DeleteVolume": "deleted",
-    "DeregisterImage": "deregistered",
-    "ModifyImageAttribute": "launch permissions changed",
-    "ModifySnapshotAttribute": "create-volume permissions changed",
-    "ResetImageAttribute": "launch permissions reset to private",
-    "ResetSnapshotAttribute": "create-volume permissions reset to private",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class PairCheck:
-    """The DryRun answer for one (action, region) pair."""
-
-    action: str
-    region: str
-    allowed: bool
-    denied: bool
-    code: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class Preflight:
-    """The DryRun answers for every (action, region) pair of a plan."""
-
-    plan: Plan
-    checks: tuple[PairCheck, ...] = ()
-    #: Why no DryRun was even tried (read-only, invalid input, nothing to do).
-    refused: str | None = None
-
-    @property
-    def denied(self) -> list[PairCheck]:
-        """The pairs IAM denies: if any, nothing of the plan runs."""
-        return [c for c in self.checks if c.denied]
-
-    @property
-    def ok(self) -> bool:
-        """True when every pair was allowed."""
-        return self.refused is None and all(c.allowed for c in self.checks)
-
-    def check_for(self, step: Step) -> PairCheck | None:
-        """The answer for the pair of `step`."""
-        return next(
-            (c for c in self.checks if (c.action, c.region) == (step.action, step.region)), None
-        )
-
-    @property
-    def message(self) -> str:
-        """The denials (or the reason for not trying) in words."""
-        if self.refused is not None:
-            return self.refused
-        return "; ".join(c.message for c in self.denied)
 
 
 class ActionRunner:
@@ -179,6 +125,8 @@ class ActionRunner:
         self.prices = prices or Prices()
         self.watcher = watcher
         self.concurrency = max(1, concurrency)
+        # Plans whose steps ran: running one twice would, say, create every copy twice.
+        self._ran: weakref.WeakSet[Plan] = weakref.WeakSet()
 
     @classmethod
     def for_account(
@@ -237,30 +185,9 @@ class ActionRunner:
         return Preflight(plan, tuple(checks))
 
     async def _dry_run(self, step: Step) -> PairCheck:
-        action, region = step.action, step.region
-        outcome, code = LogOutcome.FAILED, ""
-        try:
-            await self._call(step, dry_run=True)
-        except ClientError as exc:
-            code = error_code(exc)
-            if code == "DryRunOperation":
-                outcome, message = LogOutcome.DRY_RUN_OK, f"ec2:{action} allowed in {region}"
-            else:
-                message = describe_problem(exc, region=region, operation=action).message
-                if code in PERMISSION_ERRORS:
-                    outcome = LogOutcome.DRY_RUN_DENIED
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # the endpoint is unreachable, a timeout...
-            code = error_code(exc)
-            message = describe_problem(exc, region=region, operation=action).message
-        else:
-            code = "DryRunIgnored"
-            message = f"the endpoint ignored DryRun for {action} in {region}: not continuing"
-        self._log(step, outcome, message, dry_run=True, code=code)
-        allowed = outcome is LogOutcome.DRY_RUN_OK
-        denied = outcome is LogOutcome.DRY_RUN_DENIED
-        return PairCheck(action, region, allowed, denied, code, message)
+        check = await dry_run(self.pool, step)
+        self._log(step, check.log_outcome, check.message, dry_run=True, code=check.code)
+        return check
 
     # Execution ----------------------------------------------------------------------------
 
@@ -287,9 +214,10 @@ class ActionRunner:
             if preflight.denied:
                 refusal = preflight.message
         if refusal is not None:
-            pairs += [(s, _outcome(s, Outcome.REFUSED, refusal)) for s in plan.steps]
+            pairs += [(s, result_of(s, Outcome.REFUSED, refusal)) for s in plan.steps]
         else:
             assert preflight is not None
+            self._ran.add(plan)
             pairs += await self._execute_steps(plan, preflight)
         for step, result in pairs:
             self._log_result(result, step.params if step is not None else {})
@@ -298,6 +226,8 @@ class ActionRunner:
     def _refusal(self, plan: Plan, confirmation: Confirmation) -> str | None:
         if self.read_only or plan.read_only_message is not None:
             return READ_ONLY_MESSAGE
+        if plan in self._ran:
+            return "this plan already ran: make a new plan from the current inventory"
         if plan.problems:
             return "not attempted: the input has problems: " + _problems(plan)
         missing = plan.needs.check(confirmation)
@@ -315,7 +245,7 @@ class ActionRunner:
             check = preflight.check_for(step)
             if check is not None and not check.allowed:
                 why = f"not attempted: the preflight failed: {check.message}"
-                return step, _outcome(step, Outcome.FAILED, why, code=check.code)
+                return step, result_of(step, Outcome.FAILED, why, code=check.code)
             async with limit:
                 return step, await self._execute(step)
 
@@ -329,7 +259,7 @@ class ActionRunner:
             missing = tuple(i for i in step.after if i not in done)
             if missing:
                 why = f"kept: {', '.join(missing)} was not deregistered"
-                results.append((step, _outcome(step, Outcome.SKIPPED, why, blocking=missing)))
+                results.append((step, result_of(step, Outcome.SKIPPED, why, blocking=missing)))
             else:
                 later.append(step)
         results += await asyncio.gather(*(one(s) for s in later))
@@ -337,13 +267,17 @@ class ActionRunner:
 
     async def _execute(self, step: Step) -> ItemResult:
         try:
-            reply = await self._call(step, dry_run=False)
+            reply = await call(self.pool, step)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # one failure never stops the other items
             problem = describe_problem(exc, region=step.region, operation=step.action)
-            return _outcome(step, Outcome.FAILED, problem.message, code=problem.code)
-        new_ids = _new_ids(step, reply)
+            message = problem.message
+            if step.after and problem.code == "InvalidSnapshot.InUse":
+                # EC2 is eventually consistent: a just-deregistered image may still hold it.
+                message += "; the image was just deregistered: delete the snapshot again soon"
+            return result_of(step, Outcome.FAILED, message, code=problem.code)
+        new_ids = new_ids_of(step, reply)
         created = tuple(WatchTarget(step.creates, i, step.region) for i in new_ids if step.creates)
         for kind, resource_id in step.removes:
             self.inventory.remove(kind, resource_id)
@@ -354,8 +288,8 @@ class ActionRunner:
         if new_ids:
             message = f"{step.action} started in {step.region}: {', '.join(new_ids)}"
         else:
-            message = f"{_DONE_WORDS.get(step.action, 'done')}: {', '.join(step.resource_ids)}"
-        return _outcome(step, Outcome.DONE, message, new_ids=new_ids, created=created)
+            message = f"{DONE_WORDS.get(step.action, 'done')}: {', '.join(step.resource_ids)}"
+        return result_of(step, Outcome.DONE, message, new_ids=new_ids, created=created)
 
     async def _refresh(self, step: Step) -> None:
         """Re-read the sharing of a changed image or snapshot; a failure only leaves it stale."""
@@ -367,26 +301,10 @@ class ActionRunner:
         except Exception:  # the change itself succeeded; the next load shows the truth
             pass
 
-    async def _call(self, step: Step, *, dry_run: bool) -> dict[str, Any]:
-        ec2 = await self.pool.get("ec2", step.region)
-        method = getattr(ec2, xform_name(step.action))
-        params = dict(step.params)
-        if dry_run:
-            params["DryRun"] = True
-        reply: dict[str, Any] = await method(**params)
-        return reply
-
     # Logging ------------------------------------------------------------------------------
 
     def _log(
-        self,
-        step: Step,
-        outcome: LogOutcome,
-        message: str,
-        *,
-        dry_run: bool = False,
-        code: str | None = None,
-        new_ids: Iterable[str] = (),
+        self, step: Step, outcome: LogOutcome, message: str, *, dry_run: bool, code: str
     ) -> None:
         self.log.write(
             account=self.identity.account_id,
@@ -398,7 +316,6 @@ class ActionRunner:
             message=message,
             dry_run=dry_run,
             code=code,
-            new_ids=tuple(new_ids),
         )
 
     def _log_result(self, result: ItemResult, params: Mapping[str, Any]) -> None:
@@ -417,35 +334,3 @@ class ActionRunner:
 
 def _problems(plan: Plan) -> str:
     return "; ".join(str(p) for p in plan.problems)
-
-
-def _outcome(
-    step: Step,
-    outcome: Outcome,
-    message: str,
-    *,
-    code: str | None = None,
-    new_ids: tuple[str, ...] = (),
-    blocking: tuple[str, ...] = (),
-    created: tuple[WatchTarget, ...] = (),
-) -> ItemResult:
-    return ItemResult(
-        step.action,
-        step.region,
-        step.resource_ids,
-        outcome,
-        message,
-        new_ids=new_ids,
-        blocking_ids=blocking,
-        code=code,
-        created=created,
-    )
-
-
-def _new_ids(step: Step, reply: dict[str, Any]) -> tuple[str, ...]:
-    if step.creates is None:
-        return ()
-    if isinstance(reply.get("Snapshots"), list):
-        return tuple(str(s["SnapshotId"]) for s in reply["Snapshots"] if s.get("SnapshotId"))
-    found = reply.get(_ID_KEYS[step.creates])
-    return (str(found),) if found else ()

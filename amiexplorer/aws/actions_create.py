@@ -189,11 +189,9 @@ def plan_copy_image(request: CopyImageRequest, ctx: PlanContext) -> Plan:
     problems += check_tags(request.tags)
     steps = []
     for region in dict.fromkeys(request.target_regions):
-        problems += [
-            Problem(p.field, p.message)
-            for p in check_image_name(name, image_names(ctx, region), region)
-            if p not in problems
-        ]
+        # The name's form is checked once; its uniqueness in each target region.
+        named = check_image_name(name, image_names(ctx, region), region)
+        problems += [p for p in named if p not in problems]
         key, key_problems = _copy_key(
             region, request.encrypted, request.kms_key_id, dict(request.kms_key_ids)
         )

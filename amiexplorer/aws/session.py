@@ -24,8 +24,9 @@ from aiobotocore.session import AioSession
 from amiexplorer import __version__
 
 #: Every client amiexplorer creates uses this configuration.
+# botocore's `max_attempts` counts retries; `total_max_attempts` counts every attempt.
 CLIENT_CONFIG = AioConfig(
-    retries={"mode": "adaptive", "max_attempts": 5},
+    retries={"mode": "adaptive", "total_max_attempts": 5},
     connect_timeout=5,
     read_timeout=30,
     max_pool_connections=32,
@@ -34,7 +35,9 @@ CLIENT_CONFIG = AioConfig(
 
 #: For the start-up checks a person is waiting on: fail in seconds, not minutes.
 PROBE_CONFIG = CLIENT_CONFIG.merge(
-    AioConfig(retries={"mode": "adaptive", "max_attempts": 2}, connect_timeout=3, read_timeout=15)
+    AioConfig(
+        retries={"mode": "adaptive", "total_max_attempts": 2}, connect_timeout=3, read_timeout=15
+    )
 )
 
 DEFAULT_HOME_REGION = "us-east-1"
@@ -156,7 +159,7 @@ class AwsSession:
         if config is None:
             config = CLIENT_CONFIG
             if self.settings.max_attempts != 5:
-                retries = {"mode": "adaptive", "max_attempts": self.settings.max_attempts}
+                retries = {"mode": "adaptive", "total_max_attempts": self.settings.max_attempts}
                 config = config.merge(AioConfig(retries=retries))
         kwargs: dict[str, Any] = {"region_name": region, "config": config}
         if self.settings.endpoint_url:

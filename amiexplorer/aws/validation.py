@@ -68,6 +68,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """For instance "name: must be 3-128 characters long, not 2"."""
         return f"{self.field}: {self.message}"
 
 

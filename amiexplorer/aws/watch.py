@@ -13,115 +13,49 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from amiexplorer.aws.errors import describe_problem, error_code
 from amiexplorer.aws.inventory import Inventory
-from amiexplorer.aws.models import Image, ResourceKind, Snapshot, Volume
+from amiexplorer.aws.models import Image, ResourceKind, Snapshot
 from amiexplorer.aws.parse import parse_image, parse_snapshot, parse_volume
 from amiexplorer.aws.session import ClientPool
+from amiexplorer.aws.watch_events import (
+    DONE_STATES,
+    BackoffSchedule,
+    PollFailed,
+    ResourceFinished,
+    ResourceGone,
+    ResourceUpdated,
+    Watched,
+    WatchEvent,
+    WatchTarget,
+    finish_message,
+    is_pending,
+    kind_of,
+)
+
+__all__ = [
+    "BackoffSchedule",
+    "PollFailed",
+    "ResourceFinished",
+    "ResourceGone",
+    "ResourceUpdated",
+    "WatchEvent",
+    "WatchTarget",
+    "Watched",
+    "Watcher",
+    "is_pending",
+    "targets_of",
+]
 
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
-Watched = Snapshot | Image | Volume
-
 #: A filter takes at most 200 values.
 _BATCH = 200
 #: A resource missing from this many answers in a row is reported gone. AWS is eventually
 #: consistent: a resource created a moment ago may be missing from the first answers.
 MISSES_BEFORE_GONE = 3
-
-_PENDING_STATES = {
-    ResourceKind.SNAPSHOT: frozenset({"pending"}),
-    ResourceKind.IMAGE: frozenset({"pending", "transient"}),
-    ResourceKind.VOLUME: frozenset({"creating"}),
-}
-_DONE_STATES = {
-    ResourceKind.SNAPSHOT: frozenset({"completed"}),
-    ResourceKind.IMAGE: frozenset({"available"}),
-    ResourceKind.VOLUME: frozenset({"available", "in-use"}),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class WatchTarget:
-    """A resource to follow: its kind, id and region."""
-
-    kind: ResourceKind
-    resource_id: str
-    region: str
-
-
-@dataclass(frozen=True, slots=True)
-class BackoffSchedule:
-    """Seconds between polls of one region: `first`, growing by `factor` up to `maximum`."""
-
-    first: float = 3.0
-    factor: float = 1.5
-    maximum: float = 60.0
-
-    def delay(self, round_number: int) -> float:
-        """The wait before poll number `round_number` (0 for the first poll after new work)."""
-        if self.first <= 0:
-            return 0.0
-        return float(min(self.maximum, self.first * self.factor ** max(0, round_number)))
-
-
-@dataclass(frozen=True, slots=True)
-class ResourceUpdated:
-    """A followed resource changed (state or progress) but is not finished."""
-
-    resource: Watched
-
-
-@dataclass(frozen=True, slots=True)
-class ResourceFinished:
-    """A followed resource finished: `succeeded` (completed / available) or failed."""
-
-    resource: Watched
-    succeeded: bool
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class ResourceGone:
-    """AWS no longer knows a followed resource (deleted meanwhile, or never became visible)."""
-
-    target: WatchTarget
-
-
-@dataclass(frozen=True, slots=True)
-class PollFailed:
-    """One region's poll failed; it is retried after `retry_in` seconds."""
-
-    region: str
-    code: str
-    message: str
-    retry_in: float
-
-
-WatchEvent = ResourceUpdated | ResourceFinished | ResourceGone | PollFailed
-
-
-def is_pending(resource: Watched) -> bool:
-    """True while AWS is still working on the resource."""
-    return resource.state in _PENDING_STATES[_kind_of(resource)]
-
-
-def _kind_of(resource: Watched) -> ResourceKind:
-    if isinstance(resource, Snapshot):
-        return ResourceKind.SNAPSHOT
-    if isinstance(resource, Image):
-        return ResourceKind.IMAGE
-    return ResourceKind.VOLUME
-
-
-def _finish_message(resource: Watched, succeeded: bool) -> str:
-    kind = _kind_of(resource).value
-    if succeeded:
-        return f"{kind} {resource.id} is {resource.state}"
-    detail = resource.state_message if isinstance(resource, Snapshot) else None
-    return f"{kind} {resource.id} ended {resource.state}" + (f": {detail}" if detail else "")
 
 
 @dataclass(slots=True)
@@ -293,6 +227,7 @@ class Watcher:
                 continue
             region.misses.pop(resource_id, None)
             if self.inventory is not None:
+                resource = _keep_attributes(resource, self.inventory)
                 self.inventory.put(resource)
             if isinstance(resource, Image) and self.follow_image_snapshots:
                 self._follow_snapshots_of(resource)
@@ -304,8 +239,8 @@ class Watcher:
                     events.append(ResourceUpdated(resource))
                 continue
             self._forget(region, resource_id)
-            succeeded = resource.state in _DONE_STATES[kind]
-            message = _finish_message(resource, succeeded)
+            succeeded = resource.state in DONE_STATES[kind]
+            message = finish_message(resource, succeeded)
             events.append(ResourceFinished(resource, succeeded, message))
         return events
 
@@ -332,6 +267,25 @@ _OPERATIONS: dict[ResourceKind, str] = {
 }
 
 
+def _keep_attributes(resource: Watched, inventory: Inventory) -> Watched:
+    """The fresh model with the sharing already loaded for it (Describe* does not return it)."""
+    if isinstance(resource, Snapshot):
+        old_snapshot = inventory.snapshots.get(resource.id)
+        if old_snapshot is not None and old_snapshot.shared_with is not None:
+            return replace(
+                resource, is_public=old_snapshot.is_public, shared_with=old_snapshot.shared_with
+            )
+    elif isinstance(resource, Image):
+        old_image = inventory.images.get(resource.id)
+        if old_image is not None and old_image.shared_with is not None:
+            return replace(
+                resource,
+                shared_with=old_image.shared_with,
+                last_launched_time=old_image.last_launched_time,
+            )
+    return resource
+
+
 def targets_of(resources: Iterable[Watched]) -> list[WatchTarget]:
     """Watch targets for models (for instance what a load found pending)."""
-    return [WatchTarget(_kind_of(r), r.id, r.region) for r in resources]
+    return [WatchTarget(kind_of(r), r.id, r.region) for r in resources]

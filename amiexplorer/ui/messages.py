@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from amiexplorer.aws.inventory import InventoryEvent
+from amiexplorer.aws.watch import WatchEvent
 
 
 class InventoryChanged(Message):
@@ -25,3 +26,11 @@ class SwitchProfile(Message):
     def __init__(self, profile: str) -> None:
         super().__init__()
         self.profile = profile
+
+
+class Watched(Message):
+    """The watcher saw a pending resource change or finish."""
+
+    def __init__(self, event: WatchEvent) -> None:
+        super().__init__()
+        self.event = event

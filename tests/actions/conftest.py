@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from amiexplorer.aws.connect import connect
 from amiexplorer.aws.session import AwsSession
 from amiexplorer.aws.watch import BackoffSchedule, Watcher, WatchEvent
 from amiexplorer.demo import (
+    DEMO_ACCOUNT_ID,
     DemoServer,
     ManualClock,
     Planted,
@@ -50,6 +52,13 @@ MUTATING_ACTIONS = frozenset(
 )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the `regions` marker."""
+    config.addinivalue_line(
+        "markers", "regions(*names): the regions the `loaded` account loads (default: all)"
+    )
+
+
 @pytest.fixture
 def clock(world: Planted) -> Iterator[ManualClock]:
     """A manual clock for pending progress, from where the frozen world clock stands.
@@ -65,6 +74,7 @@ def clock(world: Planted) -> Iterator[ManualClock]:
 
 async def _account(server: DemoServer, **overrides: Any) -> Account:
     # One attempt per call: an injected 500 must fail at once, not after botocore's backoff.
+    # One attempt per call: an injected failure is reported at once.
     connection = await connect(AwsSession(demo_settings(server, max_attempts=1, **overrides)))
     account = Account(connection)
     async for _event in account.load():
@@ -75,10 +85,15 @@ async def _account(server: DemoServer, **overrides: Any) -> Account:
 
 @pytest.fixture
 async def loaded(
-    world: Planted, demo_server: DemoServer, clock: ManualClock
+    request: pytest.FixtureRequest, world: Planted, demo_server: DemoServer, clock: ManualClock
 ) -> AsyncIterator[Account]:
-    """A connected, fully loaded account over a fresh demo world; requests cleared after load."""
-    account = await _account(demo_server)
+    """A connected, loaded account over a fresh demo world; requests cleared after load.
+
+    A `regions` marker narrows what is loaded: each region costs moto a few hundred ms.
+    """
+    marker = request.node.get_closest_marker("regions")
+    overrides = {"regions": tuple(marker.args)} if marker is not None else {}
+    account = await _account(demo_server, **overrides)
     demo_server.clear_requests()
     yield account
     await account.close()
@@ -87,6 +102,9 @@ async def loaded(
 # A world shared by the tests of one module that never change AWS (refusals, invalid input,
 # read-only): seeding and loading once instead of per test keeps the suite fast. Modules
 # using it mark themselves `pytest.mark.asyncio(loop_scope="module")` and never use `world`.
+
+
+STILL_REGIONS = ("us-east-1", "eu-west-1")
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +121,8 @@ def still_world(demo_server: DemoServer) -> Iterator[Planted]:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def still_account(still_world: Planted, demo_server: DemoServer) -> AsyncIterator[Account]:
-    """A loaded account over `still_world`."""
-    account = await _account(demo_server)
+    """A loaded account over `still_world` (two regions: enough for every refusal)."""
+    account = await _account(demo_server, regions=STILL_REGIONS)
     yield account
     await account.close()
 
@@ -114,7 +132,7 @@ async def still_read_only_account(
     still_world: Planted, demo_server: DemoServer
 ) -> AsyncIterator[Account]:
     """A loaded read-only account over `still_world`."""
-    account = await _account(demo_server, read_only=True)
+    account = await _account(demo_server, read_only=True, regions=STILL_REGIONS)
     assert account.read_only
     yield account
     await account.close()
@@ -146,6 +164,26 @@ def log_lines(log: ActionLog) -> list[dict[str, Any]]:
     """The log's lines parsed, after checking the file is readable by its owner only."""
     assert stat.S_IMODE(log.path.stat().st_mode) == 0o600
     return [json.loads(line) for line in log.path.read_text().splitlines()]
+
+
+def assert_logged(
+    log: ActionLog, action: str, resource_id: str, outcome: str = "done"
+) -> dict[str, Any]:
+    """The log line of `action` on `resource_id` with `outcome`, its common fields checked."""
+    lines = [
+        line
+        for line in log_lines(log)
+        if line["action"] == action
+        and resource_id in line["resource_ids"]
+        and line["outcome"] == outcome
+    ]
+    assert lines, f"no {outcome} line for {action} on {resource_id}"
+    line = lines[-1]
+    assert datetime.fromisoformat(line["time"]).utcoffset() == timedelta(0)
+    assert line["account"] == DEMO_ACCOUNT_ID
+    assert line["region"] and isinstance(line["parameters"], dict) and line["message"]
+    assert line["dry_run"] is outcome.startswith("dry-run")
+    return line
 
 
 def calls(server: DemoServer, action: str, *, dry_run: bool | None = None) -> list[RecordedRequest]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from amiexplorer.aws.account import Account
 from amiexplorer.aws.action_plan import Confirmation, Outcome
 from amiexplorer.aws.action_requests import (
@@ -20,12 +22,15 @@ from amiexplorer.aws.models import ResourceKind
 from amiexplorer.aws.watch import ResourceFinished, WatchEvent
 from amiexplorer.demo import DemoServer, ManualClock, Planted
 from tests.actions.conftest import (
+    assert_logged,
     assert_preflight_first,
     calls,
     follow,
     log_lines,
     stepping_watcher,
 )
+
+pytestmark = pytest.mark.regions("us-east-1")
 
 
 def _finished(events: list[WatchEvent]) -> dict[str, ResourceFinished]:
@@ -114,8 +119,9 @@ async def test_create_snapshot_and_snapshots_of_an_instance(
     world: Planted,
     demo_server: DemoServer,
     clock: ManualClock,
+    action_log: ActionLog,
 ) -> None:
-    volume = sorted(world.unattached_volumes)[0]
+    volume = sorted(v for v in world.unattached_volumes if world.region_of[v] == "us-east-1")[0]
     single = await runner.run(
         CreateSnapshotRequest(volume, "before cleanup", (("Ticket", "OPS-1"),)), Confirmation()
     )
@@ -142,6 +148,13 @@ async def test_create_snapshot_and_snapshots_of_an_instance(
     finished = _finished(await follow(watcher))
     assert set(finished) == {*single.new_ids, *multi.new_ids}
     assert all(f.succeeded and f.resource.state == "completed" for f in finished.values())
+    assert_logged(action_log, "CreateSnapshot", volume, "dry-run-ok")
+    line = assert_logged(action_log, "CreateSnapshot", volume)
+    assert line["new_ids"] == list(single.new_ids)
+    assert line["parameters"]["Description"] == "before cleanup"
+    line = assert_logged(action_log, "CreateSnapshots", instance)
+    assert sorted(line["new_ids"]) == sorted(multi.new_ids)
+    assert line["parameters"]["InstanceSpecification"] == {"InstanceId": instance}
 
 
 async def test_restore_a_snapshot_into_an_encrypted_volume(
@@ -186,7 +199,8 @@ async def test_restore_a_snapshot_into_an_encrypted_volume(
     finished = _finished(await follow(watcher))
     assert finished[volume_id].succeeded
     assert loaded.inventory.volumes[volume_id].state == "available"
-    assert log_lines(action_log)[-1]["parameters"]["KmsKeyId"] == key
+    line = assert_logged(action_log, "CreateVolume", snapshot.id)
+    assert line["parameters"]["KmsKeyId"] == key and line["new_ids"] == [volume_id]
 
 
 async def test_copy_an_image_to_two_regions(
@@ -234,6 +248,9 @@ async def test_copy_an_image_to_two_regions(
     assert sum(slept) >= 20  # copies take 20 s of the demo clock
     done = [line for line in log_lines(action_log) if line["outcome"] == "done"]
     assert sorted(line["region"] for line in done) == sorted(targets)
+    assert sorted(line["new_ids"][0] for line in done) == sorted(report.new_ids)
+    line = assert_logged(action_log, "CopyImage", source)
+    assert line["parameters"]["SourceRegion"] == "us-east-1"
 
 
 async def test_copy_a_snapshot_with_its_tags(
@@ -242,6 +259,7 @@ async def test_copy_a_snapshot_with_its_tags(
     world: Planted,
     demo_server: DemoServer,
     clock: ManualClock,
+    action_log: ActionLog,
 ) -> None:
     source = next(
         s
@@ -264,3 +282,6 @@ async def test_copy_a_snapshot_with_its_tags(
     (event,) = [e for e in await follow(watcher) if isinstance(e, ResourceFinished)]
     assert event.succeeded and event.resource.region == "eu-west-1"
     assert loaded.inventory.snapshots[event.resource.id].state == "completed"
+    line = assert_logged(action_log, "CopySnapshot", source.id)
+    assert line["region"] == "eu-west-1" and line["new_ids"] == [event.resource.id]
+    assert {"Key": "Copy", "Value": "dr"} in line["parameters"]["TagSpecifications"][0]["Tags"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from amiexplorer.aws.account import Account
 from amiexplorer.aws.action_plan import Confirmation, Outcome
 from amiexplorer.aws.action_requests import (
@@ -16,6 +18,8 @@ from amiexplorer.aws.actions import ActionRunner
 from amiexplorer.demo import DemoServer, Planted, imaging
 from amiexplorer.demo.backends import ec2_backend
 from tests.actions.conftest import assert_preflight_first, calls, log_lines
+
+pytestmark = pytest.mark.regions("us-east-1")
 
 
 async def _snapshot_ids(account: Account, region: str, ids: list[str]) -> set[str]:
@@ -55,9 +59,13 @@ async def test_delete_snapshot_end_to_end(
     assert result.outcome is Outcome.DONE, result.message
     assert_preflight_first(demo_server, "DeleteSnapshot")
     assert len(calls(demo_server, "DeleteSnapshot", dry_run=True)) == 1  # reused, not repeated
+    again = await runner.execute(plan, Confirmation(), preflight=checked)
+    assert [r.outcome for r in again.results] == [Outcome.REFUSED]
+    assert "already ran" in again.results[0].message
+    assert len(calls(demo_server, "DeleteSnapshot")) == 2
     assert await _snapshot_ids(loaded, "us-east-1", [snapshot_id]) == set()
     assert snapshot_id not in loaded.inventory.snapshots
-    dry, done = log_lines(action_log)
+    dry, done, _again = log_lines(action_log)
     assert dry["outcome"] == "dry-run-ok" and dry["dry_run"] is True
     assert done["outcome"] == "done" and done["dry_run"] is False
     for line in (dry, done):
@@ -67,20 +75,6 @@ async def test_delete_snapshot_end_to_end(
         assert line["resource_ids"] == [snapshot_id]
         assert line["parameters"] == {"SnapshotId": snapshot_id}
         assert line["time"].endswith("+00:00")
-
-
-async def test_snapshot_used_by_an_image_is_refused_naming_it(
-    runner: ActionRunner, world: Planted, demo_server: DemoServer, action_log: ActionLog
-) -> None:
-    (shared, users), *_ = world.multi_image_snapshots.items()
-    report = await runner.run(DeleteSnapshotsRequest((shared,)), Confirmation())
-    (result,) = report.results
-    assert result.outcome is Outcome.REFUSED
-    assert set(result.blocking_ids) == set(users)
-    assert all(image_id in result.message for image_id in users)
-    assert calls(demo_server, "DeleteSnapshot") == []
-    (line,) = log_lines(action_log)
-    assert line["outcome"] == "refused" and line["resource_ids"] == [shared]
 
 
 async def test_deregister_deletes_its_snapshots_but_skips_one_another_image_uses(
@@ -128,31 +122,15 @@ async def test_deregister_deletes_its_snapshots_but_skips_one_another_image_uses
     assert {("DeleteSnapshot", s, "done") for s in own} <= logged
 
 
-async def test_image_named_by_a_launch_template_needs_its_id_typed(
-    runner: ActionRunner, world: Planted, demo_server: DemoServer
+async def test_an_image_named_by_a_launch_template_is_deregistered_with_its_id_typed(
+    runner: ActionRunner, loaded: Account, world: Planted
 ) -> None:
     image_id = sorted(world.launch_template_only_images)[0]
-    request = DeregisterImagesRequest((image_id,), delete_snapshots=False)
-    plan = runner.plan(request)
+    plan = runner.plan(DeregisterImagesRequest((image_id,), delete_snapshots=False))
     assert plan.needs.image_ids == (image_id,)
-    assert any(image_id in w.message and w.resource_ids for w in plan.warnings)
-    report = await runner.execute(plan, Confirmation())
-    assert [r.outcome for r in report.results] == [Outcome.REFUSED]
-    assert f"type the id {image_id}" in report.results[0].message
-    report = await runner.execute(plan, Confirmation(image_ids=("ami-0wrong",)))
-    assert [r.outcome for r in report.results] == [Outcome.REFUSED]
-    assert calls(demo_server, "DeregisterImage") == []
     report = await runner.execute(plan, Confirmation(image_ids=(image_id,)))
     assert [r.outcome for r in report.results] == [Outcome.DONE]
-
-
-async def test_instances_running_an_image_produce_a_warning(
-    runner: ActionRunner, world: Planted
-) -> None:
-    image_id, instances = sorted(world.image_instances.items())[0]
-    plan = runner.plan(DeregisterImagesRequest((image_id,)))
-    warning = next(w for w in plan.warnings if "instances run" in w.message)
-    assert set(warning.resource_ids) == set(instances)
+    assert await _image_ids(loaded, world.region_of[image_id], [image_id]) == set()
 
 
 async def test_volumes_are_deleted_only_when_unattached(
@@ -183,45 +161,7 @@ async def test_volumes_are_deleted_only_when_unattached(
     assert {(free, "done"), (free, "dry-run-ok"), (attached, "refused")} <= outcomes
 
 
-async def test_a_bulk_delete_needs_the_number_typed(
-    runner: ActionRunner, world: Planted, demo_server: DemoServer
-) -> None:
-    snapshots = tuple(_orphans(world, "us-east-1")[:3])
-    plan = runner.plan(DeleteSnapshotsRequest(snapshots))
-    assert plan.needs.count == 3
-    for confirmation in (Confirmation(), Confirmation(count=2)):
-        report = await runner.execute(plan, confirmation)
-        assert {r.outcome for r in report.results} == {Outcome.REFUSED}
-        assert "type the number of resources (3)" in report.results[0].message
-    assert calls(demo_server, "DeleteSnapshot") == []  # not even a DryRun
-    report = await runner.execute(plan, Confirmation(count=3))
-    assert {r.outcome for r in report.results} == {Outcome.DONE}
-
-
-async def test_a_denied_preflight_stops_everything(
-    runner: ActionRunner,
-    loaded: Account,
-    world: Planted,
-    demo_server: DemoServer,
-    action_log: ActionLog,
-) -> None:
-    demo_server.deny("DeleteSnapshot", "eu-west-1")
-    east, west = _orphans(world, "us-east-1")[0], _orphans(world, "eu-west-1")[0]
-    plan = runner.plan(DeleteSnapshotsRequest((east, west)))
-    checked = await runner.preflight(plan)
-    assert not checked.ok
-    (denied,) = checked.denied
-    assert "you lack ec2:DeleteSnapshot in eu-west-1" in denied.message
-    report = await runner.execute(plan, Confirmation(count=2), preflight=checked)
-    assert {r.outcome for r in report.results} == {Outcome.REFUSED}
-    assert all("you lack ec2:DeleteSnapshot in eu-west-1" in r.message for r in report.results)
-    assert calls(demo_server, "DeleteSnapshot", dry_run=False) == []
-    assert await _snapshot_ids(loaded, "us-east-1", [east]) == {east}
-    assert await _snapshot_ids(loaded, "eu-west-1", [west]) == {west}
-    outcomes = [line["outcome"] for line in log_lines(action_log)]
-    assert "dry-run-denied" in outcomes and "done" not in outcomes
-
-
+@pytest.mark.regions("us-east-1", "eu-west-1")
 async def test_a_failing_region_fails_its_items_and_the_others_are_deleted(
     runner: ActionRunner,
     loaded: Account,
@@ -276,18 +216,3 @@ async def test_a_snapshot_that_became_in_use_fails_alone(
         second: ("failed", "InvalidSnapshot.InUse"),
         third: ("done", None),
     }
-
-
-async def test_the_estimate_prices_each_tier_and_type(
-    runner: ActionRunner, loaded: Account, world: Planted
-) -> None:
-    archived = sorted(world.archived_snapshots)[0]
-    standard = next(s for s in _orphans(world, "us-east-1") if s not in world.archived_snapshots)
-    plan = runner.plan(DeleteSnapshotsRequest((archived, standard)))
-    inventory = loaded.inventory
-    a, s = inventory.snapshots[archived], inventory.snapshots[standard]
-    assert plan.estimate is not None
-    assert plan.estimate.gib == a.volume_size_gib + s.volume_size_gib
-    expected = a.volume_size_gib * 0.0125 + s.volume_size_gib * 0.05
-    assert plan.estimate.monthly_usd == round(expected, 2)
-    assert plan.estimate.describe().startswith("delete 2 resources, ")

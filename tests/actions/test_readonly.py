@@ -33,11 +33,13 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 def _every_request(world: Planted, account: Account) -> list[ActionRequest]:
     instance = sorted(i for i in world.running_instances if world.region_of[i] == "us-east-1")[0]
     image = sorted(world.unused_images - world.pending_images)[0]
-    snapshots = sorted(world.orphan_snapshots_deleted_volume)
+    snapshots = sorted(
+        s for s in world.orphan_snapshots_deleted_volume if s in account.inventory.snapshots
+    )
     snapshot = next(
         s for s in snapshots if account.inventory.snapshots[s].storage_tier == "standard"
     )
-    volumes = tuple(sorted(world.unattached_volumes))
+    volumes = tuple(sorted(v for v in world.unattached_volumes if v in account.inventory.volumes))
     return [
         CreateImageRequest(instance, "read-only-test"),
         CreateSnapshotRequest(volumes[0]),

@@ -18,11 +18,15 @@ from textual.widgets import Footer, OptionList, Static
 from amiexplorer.aws.account import Account
 from amiexplorer.aws.inventory import RegionFinished
 from amiexplorer.aws.models import Image, ResourceKind, Snapshot
+from amiexplorer.aws.watch import Watcher, WatchTarget
+from amiexplorer.ui.activity import Activity, describe
 from amiexplorer.ui.columns import RowContext
 from amiexplorer.ui.details import Related, details_for
-from amiexplorer.ui.messages import InventoryChanged, InventoryLoaded, SwitchProfile
+from amiexplorer.ui.messages import InventoryChanged, InventoryLoaded, SwitchProfile, Watched
 from amiexplorer.ui.rowmodel import RowModel
+from amiexplorer.ui.screens.actions import ActionKeys
 from amiexplorer.ui.widgets.account_header import AccountHeader
+from amiexplorer.ui.widgets.activity_pane import ActivityPane
 from amiexplorer.ui.widgets.detail_panel import DetailPanel
 from amiexplorer.ui.widgets.kind_bar import PANES, KindBar
 from amiexplorer.ui.widgets.prompt import Prompt
@@ -73,6 +77,7 @@ class ExplorerScreen(Screen[None]):
             "3", "show_kind('snapshot')", "Snapshots", id="snapshots", tooltip="Show snapshots"
         ),
         Binding("4", "show_kind('image')", "Images", id="images", tooltip="Show images (AMIs)"),
+        Binding("5", "show_activity", "Activity", id="activity", tooltip="Show work in flight"),
         Binding("slash", "filter", "Filter", id="filter", tooltip="Filter rows as you type"),
         Binding(
             "colon",
@@ -115,6 +120,42 @@ class ExplorerScreen(Screen[None]):
             tooltip="Reload every region (the cursor stays)",
         ),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key of this screen"),
+        Binding(
+            "c",
+            "create",
+            "Create",
+            id="create",
+            tooltip="Create: image of an instance, snapshot of a volume, volume from a snapshot",
+        ),
+        Binding(
+            "y", "copy", "Copy", id="copy", tooltip="Copy images or snapshots to other regions"
+        ),
+        Binding("s", "share", "Share", id="share", tooltip="Share images or snapshots"),
+        Binding(
+            "p",
+            "make_private",
+            "Private",
+            id="make-private",
+            show=False,
+            tooltip="Make images or snapshots private again",
+        ),
+        Binding(
+            "ctrl+d,delete",
+            "delete",
+            "Delete",
+            id="delete",
+            tooltip="Delete snapshots / unattached volumes, deregister images",
+        ),
+        Binding("space", "mark", "Mark", id="mark", show=False, tooltip="Mark or unmark the row"),
+        Binding(
+            "a",
+            "mark_all",
+            "Mark all",
+            id="mark-all",
+            show=False,
+            tooltip="Mark every row shown (filter first)",
+        ),
+        Binding("A", "clear_marks", "Unmark", id="clear-marks", show=False, tooltip="Clear marks"),
         Binding("tab", "app.focus_next", "Next pane", id="focus-next", show=False),
         Binding(
             "shift+tab", "app.focus_previous", "Previous pane", id="focus-previous", show=False
@@ -134,6 +175,12 @@ class ExplorerScreen(Screen[None]):
         self._details_open = False
         #: When the last load finished (monotonic), for the automatic refresh.
         self._loaded_at = 0.0
+        self.activity = Activity()
+        self.watcher = Watcher(
+            account.pool, account.identity.account_id, inventory=account.inventory
+        )
+        self.showing_activity = False
+        self.actions = ActionKeys(self)
 
     def _now(self) -> datetime:
         clock = getattr(self.app, "clock", None)
@@ -154,6 +201,7 @@ class ExplorerScreen(Screen[None]):
             with Vertical(id="content"):
                 yield KindBar(id="kinds")
                 yield ResourceTable(self.models[self.kind], self.ctx, id="table")
+                yield ActivityPane(self.activity, id="activity")
                 yield DetailPanel(id="details")
         yield Prompt(id="prompt")
         yield Static("", id="status")
@@ -206,8 +254,16 @@ class ExplorerScreen(Screen[None]):
             self._set_status(self._status_line())
 
     def on_inventory_loaded(self, _message: InventoryLoaded) -> None:
-        """Redraw now and say how loading went."""
+        """Redraw now, say how loading went, and follow whatever AWS is still working on."""
         self._loaded_at = time.monotonic()
+        inventory = self.account.inventory
+        for target in self.watcher.track_pending(inventory):
+            resource = inventory.table(target.kind).get(target.resource_id)
+            started = getattr(resource, "start_time", None) or getattr(
+                resource, "creation_date", None
+            )
+            self.activity.start(target, describe(resource), started or self._now())
+        self.follow()
         self._redraw()
         self._set_status(self._status_line())
 
@@ -286,6 +342,7 @@ class ExplorerScreen(Screen[None]):
         self._show_kind(ResourceKind(kind))
 
     def _show_kind(self, kind: ResourceKind, keep: str | None = None) -> None:
+        self._hide_activity()
         table = self.table
         current = table.current
         self.cursor_ids[self.kind] = current.id if current is not None and table.pinned else None
@@ -484,6 +541,39 @@ class ExplorerScreen(Screen[None]):
         if details:
             self.action_details()
 
+    def action_create(self) -> None:
+        """c: create an image, snapshot or volume from the row."""
+        self.actions.create()
+
+    def action_copy(self) -> None:
+        """y: copy to other regions."""
+        self.actions.copy()
+
+    def action_share(self) -> None:
+        """s: share."""
+        self.actions.share()
+
+    def action_make_private(self) -> None:
+        """p: make private."""
+        self.actions.make_private()
+
+    def action_delete(self) -> None:
+        """ctrl+d / delete."""
+        self.actions.delete()
+
+    def jump_to_id(self, resource_id: str) -> None:
+        """Go to any resource by id (from a refusal that names what blocks it)."""
+        for kind, _label in PANES:
+            resource = self.account.inventory.table(kind).get(resource_id)
+            if resource is not None:
+                self.jump_to(Related("blocks the action", kind, resource_id, resource_id))
+                return
+        self.complain(f"{resource_id} is not in this account's inventory")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Read-only mode: mutating keys leave the footer (they still answer, with a refusal)."""
+        return True
+
     def action_back(self) -> None:
         """Back to where the last jump came from."""
         if not self.history:
@@ -498,6 +588,79 @@ class ExplorerScreen(Screen[None]):
             self._close_details()
         elif self.models[self.kind].filter_text:
             self._clear_filter()
+
+    # Work in flight ------------------------------------------------------------------------
+
+    def follow(self, *targets: WatchTarget, label: str = "") -> None:
+        """Watch `targets` (and anything already followed) until AWS finishes them."""
+        for target in targets:
+            resource = self.account.inventory.table(target.kind).get(target.resource_id)
+            self.activity.start(target, label or describe(resource), self._now())
+        self.watcher.track(*targets)
+        if self.watcher.pending and not any(
+            w.is_running for w in self.workers if w.group == "watch"
+        ):
+            self.poll_pending_work()
+        self._show_activity_count()
+
+    @work(group="watch", exit_on_error=False)
+    async def poll_pending_work(self) -> None:
+        """Poll pending work per region (with backoff) until nothing is pending."""
+        async for event in self.watcher.events():
+            self.post_message(Watched(event))
+
+    def on_watched(self, message: Watched) -> None:
+        """A watched resource moved: update rows in place, the pane, and say when done."""
+        finished = self.activity.apply(message.event, self._now())
+        self._dirty = True
+        if finished is not None:
+            if finished.succeeded:
+                self.notify(finished.message, title="Finished")
+            else:
+                self.notify(finished.message, title="Failed", severity="error", timeout=15)
+        if self.activity.last_problem:
+            self._set_status(self.activity.last_problem)
+        self._show_activity_count()
+
+    def _show_activity_count(self) -> None:
+        count = len(self.activity.in_flight)
+        self.query_one(AccountHeader).in_flight = count
+        self.query_one(KindBar).in_flight = count
+        if self.showing_activity:
+            self.query_one(ActivityPane).show(self._now())
+
+    def action_show_activity(self) -> None:
+        """5: the Activity pane."""
+        self.showing_activity = True
+        self._close_details()
+        self.table.display = False
+        pane = self.query_one(ActivityPane)
+        pane.add_class("-open")
+        pane.show(self._now())
+        pane.focus()
+        self.query_one(KindBar).activity_shown = True
+
+    def _hide_activity(self) -> None:
+        if self.showing_activity:
+            self.showing_activity = False
+            self.query_one(ActivityPane).remove_class("-open")
+            self.table.display = True
+            self.query_one(KindBar).activity_shown = False
+
+    def action_mark(self) -> None:
+        """space: mark or unmark the row under the cursor."""
+        self.table.toggle_mark()
+        self._update_bar()
+
+    def action_mark_all(self) -> None:
+        """a: mark every row the filter shows."""
+        self.table.mark_all()
+        self._update_bar()
+
+    def action_clear_marks(self) -> None:
+        """A: clear every mark."""
+        self.table.clear_marks()
+        self._update_bar()
 
     def _refresh_automatically(self) -> None:
         """The automatic refresh: never cancels a load that is still under way."""

@@ -13,11 +13,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-def key_table(bindings: dict[str, ActiveBinding]) -> Table:
-    """A two-column table of key and what it does, one row per action."""
+def key_table(bindings: dict[str, ActiveBinding], columns: int = 1) -> Table:
+    """Keys and what each does, one entry per action, in `columns` side-by-side columns."""
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
-    table.add_column(style="bold yellow", no_wrap=True)
-    table.add_column()
+    for _ in range(columns):
+        table.add_column(style="bold yellow", no_wrap=True)
+        table.add_column()
     seen: dict[tuple[str, str], list[str]] = {}
     for key, active in bindings.items():
         binding = active.binding
@@ -25,8 +26,17 @@ def key_table(bindings: dict[str, ActiveBinding]) -> Table:
             continue
         what = binding.tooltip or binding.description or binding.action
         seen.setdefault((binding.action, what), []).append(binding.key_display or key)
-    for (_action, what), keys in seen.items():
-        table.add_row(" ".join(dict.fromkeys(_pretty(k) for k in keys)), what)
+    entries = [
+        (" ".join(dict.fromkeys(_pretty(k) for k in keys)), what)
+        for (_action, what), keys in seen.items()
+    ]
+    rows = -(-len(entries) // columns)
+    for row in range(rows):
+        cells: list[str] = []
+        for column in range(columns):
+            index = column * rows + row
+            cells.extend(entries[index] if index < len(entries) else ("", ""))
+        table.add_row(*cells)
     return table
 
 
@@ -62,4 +72,5 @@ class HelpScreen(ModalScreen[None]):
             yield Static(
                 Text("Also: ctrl+p opens the command palette; the mouse works too.\n", style="dim")
             )
-            yield Static(key_table(self.bindings), id="keys")
+            columns = 2 if self.app.size.width >= 100 else 1
+            yield Static(key_table(self.bindings, columns), id="keys")

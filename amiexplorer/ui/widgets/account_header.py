@@ -28,6 +28,7 @@ class AccountHeader(Static):
     identity: reactive[Identity | None] = reactive(None)
     endpoint_url: reactive[str | None] = reactive(None)
     read_only: reactive[bool] = reactive(False)
+    in_flight: reactive[int] = reactive(0)
 
     def render(self) -> Text:
         """One line, most important first, so narrow terminals cut the least useful part."""
@@ -40,6 +41,9 @@ class AccountHeader(Static):
         if identity is None:
             text.append("connecting…")
             return text
+        if self.in_flight:
+            text.append(f" ⟳ {self.in_flight} in flight ", style="bold black on yellow")
+            text.append(" ")
         text.append("account ", style="dim")
         text.append(identity.account_label, style="bold")
         text.append("  profile ", style="dim")

@@ -15,6 +15,10 @@ PANES = (
     (ResourceKind.SNAPSHOT, "Snapshots"),
     (ResourceKind.IMAGE, "Images"),
 )
+#: Tab labels when the bar is narrow.
+SHORT = {"Instances": "Inst", "Volumes": "Vol", "Snapshots": "Snap", "Images": "AMI"}
+#: Below this width the tabs use the short labels.
+NARROW = 110
 
 
 class KindBar(Static):
@@ -31,13 +35,22 @@ class KindBar(Static):
     scope: reactive[str | None] = reactive(None)
     sort_label: reactive[str] = reactive("")
     marked: reactive[int] = reactive(0)
+    in_flight: reactive[int] = reactive(0)
+    activity_shown: reactive[bool] = reactive(False)
 
     def render(self) -> Text:
         """Pane tabs, then what is shown and how."""
         text = Text(no_wrap=True, overflow="ellipsis")
+        narrow = self.size.width < NARROW
         for number, (kind, label) in enumerate(PANES, start=1):
-            style = "bold reverse" if kind == self.kind else "dim"
-            text.append(f" {number} {label} ", style=style)
+            style = "bold reverse" if kind == self.kind and not self.activity_shown else "dim"
+            text.append(f" {number} {SHORT[label] if narrow else label} ", style=style)
+        busy = f" ({self.in_flight})" if self.in_flight else ""
+        activity = "Act" if narrow else "Activity"
+        style = "bold reverse" if self.activity_shown else "dim"
+        text.append(f" 5 {activity}{busy} ", style=style)
+        if self.activity_shown:
+            return text
         text.append("  ")
         count = f"{self.shown:,}" if self.shown == self.total else f"{self.shown:,}/{self.total:,}"
         text.append(count, style="bold")

@@ -249,6 +249,34 @@ class ResourceTable(ScrollView, can_focus=True):
                 if event.chain >= 2 and self.current is not None:
                     self.post_message(self.Chosen(self, self.current))
 
+    def toggle_mark(self) -> None:
+        """Mark or unmark the row under the cursor, then move down (so space space marks two)."""
+        resource = self.current
+        if resource is None:
+            return
+        self.marked.symmetric_difference_update({resource.id})
+        self._line_cache.clear()
+        self.action_cursor(1)
+        self.refresh()
+
+    def mark_all(self) -> None:
+        """Mark every row the filter lets through (filter, then mark)."""
+        self.marked.update(row.id for row in self.model.rows)
+        self._line_cache.clear()
+        self.refresh()
+
+    def clear_marks(self) -> None:
+        """Unmark everything."""
+        self.marked.clear()
+        self._line_cache.clear()
+        self.refresh()
+
+    def selection(self) -> list[Any]:
+        """What an action applies to: the marked rows still shown, else the current row."""
+        if self.marked:
+            return [row for row in self.model.rows if row.id in self.marked]
+        return [self.current] if self.current is not None else []
+
     def choose(self) -> None:
         """Report the current row as chosen (the screen opens its details)."""
         if self.current is not None:

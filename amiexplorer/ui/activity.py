@@ -1,0 +1,126 @@
+"""Operations in flight: what the Activity pane lists and the header counts.
+
+Fed from three places: work found pending when the inventory loaded, resources created by
+an action here, and the watcher's events as they arrive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from amiexplorer.aws.models import Image, ResourceKind, Snapshot, Volume
+from amiexplorer.aws.watch import (
+    PollFailed,
+    ResourceFinished,
+    ResourceGone,
+    ResourceUpdated,
+    WatchEvent,
+    WatchTarget,
+)
+
+
+@dataclass(slots=True)
+class Operation:
+    """One resource AWS is working on, and how it is going."""
+
+    target: WatchTarget
+    label: str
+    started: datetime
+    state: str = "pending"
+    progress: int | None = None
+    finished: datetime | None = None
+    succeeded: bool | None = None
+    message: str = ""
+
+    @property
+    def in_flight(self) -> bool:
+        """True until AWS finishes it (or it disappears)."""
+        return self.finished is None
+
+
+@dataclass(slots=True)
+class Activity:
+    """Every operation seen this session, newest first when listed."""
+
+    operations: dict[str, Operation] = field(default_factory=dict)
+    last_problem: str | None = None
+
+    def start(self, target: WatchTarget, label: str, now: datetime) -> Operation:
+        """Record an operation (again, if it was already known)."""
+        operation = self.operations.get(target.resource_id)
+        if operation is None or not operation.in_flight:
+            operation = Operation(target=target, label=label, started=now)
+            self.operations[target.resource_id] = operation
+        return operation
+
+    def apply(self, event: WatchEvent, now: datetime) -> Operation | None:
+        """Fold a watcher event in; returns the operation that finished, if one did."""
+        if isinstance(event, PollFailed):
+            self.last_problem = (
+                f"{event.region}: {event.message} (retrying in {event.retry_in:.0f}s)"
+            )
+            return None
+        self.last_problem = None
+        if isinstance(event, ResourceGone):
+            operation = self.operations.get(event.target.resource_id)
+            if operation is not None and operation.in_flight:
+                operation.finished, operation.succeeded = now, False
+                operation.state, operation.message = "gone", "AWS no longer knows this resource"
+                return operation
+            return None
+        resource = event.resource
+        operation = self.operations.get(resource.id)
+        if operation is None:
+            operation = self.start(_target_of(resource), describe(resource), now)
+        operation.state = resource.state
+        if isinstance(resource, Snapshot):
+            operation.progress = resource.progress
+        if isinstance(event, ResourceFinished):
+            operation.finished, operation.succeeded = now, event.succeeded
+            operation.message = event.message
+            if event.succeeded and isinstance(resource, Snapshot):
+                operation.progress = 100
+            return operation
+        assert isinstance(event, ResourceUpdated)
+        return None
+
+    @property
+    def in_flight(self) -> list[Operation]:
+        """Operations AWS is still working on."""
+        return [o for o in self.operations.values() if o.in_flight]
+
+    def listed(self) -> list[Operation]:
+        """In-flight work first (oldest first), then finished work (newest first)."""
+        running = sorted(self.in_flight, key=lambda o: o.started)
+        done = sorted(
+            (o for o in self.operations.values() if not o.in_flight),
+            key=lambda o: o.finished or o.started,
+            reverse=True,
+        )
+        return running + done
+
+
+def _target_of(resource: Snapshot | Image | Volume) -> WatchTarget:
+    kind = (
+        ResourceKind.SNAPSHOT
+        if isinstance(resource, Snapshot)
+        else ResourceKind.IMAGE
+        if isinstance(resource, Image)
+        else ResourceKind.VOLUME
+    )
+    return WatchTarget(kind, resource.id, resource.region)
+
+
+def describe(resource: Snapshot | Image | Volume | None) -> str:
+    """A short label for the Activity pane: what is being made."""
+    if isinstance(resource, Image):
+        if resource.source_image_id:
+            return f"copy of image {resource.source_image_id} ({resource.name or ''})".strip()
+        return f"image {resource.name or resource.id}"
+    if isinstance(resource, Snapshot):
+        text = resource.description or resource.volume_id or ""
+        return f"snapshot {text}".strip()
+    if isinstance(resource, Volume):
+        return f"volume from {resource.snapshot_id}" if resource.snapshot_id else "volume"
+    return "operation"

@@ -1,0 +1,163 @@
+"""The base of every action dialog: fields, inline problems, `ctrl+s` submits, `esc` cancels.
+
+A dialog turns what was typed into a request, asks the runner to plan it (pure: no API
+call), and shows the plan's problems next to the form. Only a request without problems
+leaves the dialog; the explorer then preflights, confirms and runs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from amiexplorer.aws.account import Account
+from amiexplorer.aws.action_requests import ActionRequest
+from amiexplorer.aws.actions import ActionRunner
+from amiexplorer.aws.validation import Problem
+
+
+@dataclass(slots=True)
+class DialogContext:
+    """What a dialog may read: the selected resources, the account and the runner."""
+
+    resources: list[Any]
+    account: Account
+    runner: ActionRunner
+    now: datetime
+
+
+def parse_tags(text: str) -> tuple[tuple[str, str], ...] | None:
+    """`Key=Value, Other=Thing` as tag pairs; None when the text is malformed."""
+    tags: list[tuple[str, str]] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            return None
+        tags.append((key.strip(), value.strip()))
+    return tuple(tags)
+
+
+def parse_list(text: str) -> tuple[str, ...]:
+    """A comma- or space-separated list, without blanks or repeats."""
+    return tuple(dict.fromkeys(p for p in text.replace(",", " ").split() if p))
+
+
+class FormDialog(ModalScreen[ActionRequest | None]):
+    """Subclasses compose their fields and implement `build()`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Submit", id="submit", tooltip="Check and submit"),
+        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close without doing anything"),
+    ]
+
+    DEFAULT_CSS = """
+    FormDialog { align: center middle; }
+    FormDialog > Vertical {
+        width: 90; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    FormDialog VerticalScroll { height: auto; max-height: 1fr; }
+    FormDialog .label { color: $text-muted; margin-top: 1; }
+    FormDialog .explain { color: $text-muted; }
+    FormDialog .warning { color: $warning; }
+    FormDialog #problems { color: $error; height: auto; }
+    FormDialog #keys { color: $text-muted; }
+    FormDialog Input { border: tall $panel; }
+    FormDialog Input.-invalid { border: tall $error; }
+    """
+
+    TITLE = "Action"
+
+    def __init__(self, context: DialogContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        """Title, the subclass's fields, problems, and the keys."""
+        with Vertical() as frame:
+            frame.border_title = self.TITLE
+            with VerticalScroll():
+                yield from self.fields()
+            yield Static("", id="problems")
+            yield Static("ctrl+s submit · esc cancel · tab next field", id="keys")
+
+    def fields(self) -> Iterable[Any]:
+        """The widgets of the form (subclasses)."""
+        return ()
+
+    def build(self) -> ActionRequest | list[Problem]:
+        """The request the fields describe, or problems found before planning (subclasses)."""
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        """Focus the first field."""
+        inputs = list(self.query(Input))
+        if inputs:
+            inputs[0].focus()
+
+    def show_problems(self, problems: Iterable[Problem | str]) -> None:
+        """Say what is wrong, next to the form; mark the fields concerned."""
+        problems = list(problems)
+        lines = [p if isinstance(p, str) else p.message for p in problems]
+        for field_input in self.query(Input):
+            field_input.remove_class("-invalid")
+        for problem in problems:
+            field = getattr(problem, "field", None)
+            if field:
+                for widget in self.query(f"#{field}"):
+                    widget.add_class("-invalid")
+        self.query_one("#problems", Static).update(
+            Text("\n".join(f"✗ {line}" for line in lines), style="bold red") if lines else ""
+        )
+
+    def action_submit(self) -> None:
+        """Check everything without calling AWS; leave only with a request that has no problems."""
+        built = self.build()
+        if isinstance(built, list):
+            self.show_problems(built)
+            return
+        plan = self.context.runner.plan(built)
+        if plan.read_only_message:
+            self.show_problems([plan.read_only_message])
+            return
+        if plan.problems:
+            self.show_problems(plan.problems)
+            return
+        if not plan.steps and plan.refused:
+            self.show_problems([r.message for r in plan.refused])
+            return
+        self.dismiss(built)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """enter on the last field submits; elsewhere it moves on."""
+        event.stop()
+        inputs = [i for i in self.query(Input) if i.display]
+        if inputs and event.input is inputs[-1]:
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    def action_cancel(self) -> None:
+        """esc: nothing happens."""
+        self.dismiss(None)
+
+
+def label(text: str) -> Static:
+    """A field label."""
+    return Static(text, classes="label")
+
+
+def explain(text: str, warning: bool = False) -> Static:
+    """A line of explanation under a field."""
+    return Static(text, classes="warning" if warning else "explain")
