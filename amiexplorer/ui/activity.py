@@ -46,12 +46,22 @@ class Activity:
     operations: dict[str, Operation] = field(default_factory=dict)
     last_problem: str | None = None
 
-    def start(self, target: WatchTarget, label: str, now: datetime) -> Operation:
-        """Record an operation (again, if it was already known)."""
+    def start(
+        self,
+        target: WatchTarget,
+        label: str,
+        now: datetime,
+        resource: Snapshot | Image | Volume | None = None,
+    ) -> Operation:
+        """Record an operation (again, if it was already known), as far along as `resource`."""
         operation = self.operations.get(target.resource_id)
         if operation is None or not operation.in_flight:
             operation = Operation(target=target, label=label, started=now)
             self.operations[target.resource_id] = operation
+        if resource is not None:
+            operation.state = resource.state
+            if isinstance(resource, Snapshot):
+                operation.progress = resource.progress
         return operation
 
     def apply(self, event: WatchEvent, now: datetime) -> Operation | None:

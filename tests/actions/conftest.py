@@ -73,7 +73,6 @@ def clock(world: Planted) -> Iterator[ManualClock]:
 
 
 async def _account(server: DemoServer, **overrides: Any) -> Account:
-    # One attempt per call: an injected 500 must fail at once, not after botocore's backoff.
     # One attempt per call: an injected failure is reported at once.
     connection = await connect(AwsSession(demo_settings(server, max_attempts=1, **overrides)))
     account = Account(connection)

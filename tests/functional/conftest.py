@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 from collections.abc import Awaitable, Callable
@@ -40,13 +41,35 @@ async def settle(pilot: Pilot[Any]) -> None:
     for _ in range(2):
         # The watcher polls pending work for as long as AWS works on it (with the demo's
         # clock frozen, for ever): wait for every other worker.
-        workers = [w for w in pilot.app.workers if w.group != "watch"]
+        # An action's worker waits on its dialogs; tests wait for those with `until`.
+        workers = [w for w in pilot.app.workers if w.group not in ("watch", "action")]
         # A worker replaced by a newer one (exclusive groups) counts as finished. (An empty
         # list would mean "every worker" to wait_for_complete.)
         if workers:
             with contextlib.suppress(WorkerCancelled):
-                await pilot.app.workers.wait_for_complete(workers)
+                try:
+                    await asyncio.wait_for(pilot.app.workers.wait_for_complete(workers), 30)
+                except TimeoutError:
+                    raise AssertionError(
+                        f"workers still running after 30 s: {[w.name for w in workers if w.is_running]}"
+                    ) from None
         await pilot.pause()
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 20) -> None:
+    """Wait for `condition` (for instance a dialog on screen), checking as the app runs."""
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            await pilot.pause()
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the app never reached the expected state")
+
+
+async def until_screen(pilot: Pilot[Any], kind: type) -> None:
+    """Wait until the top screen is a `kind` (a dialog the action flow opens)."""
+    await settle(pilot)
+    await until(pilot, lambda: isinstance(pilot.app.screen, kind))
 
 
 def explorer(pilot: Pilot[Any]) -> ExplorerScreen:

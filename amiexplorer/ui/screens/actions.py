@@ -47,6 +47,10 @@ class ActionKeys:
     def _context(self, resources: list[Any]) -> DialogContext:
         return DialogContext(resources, self.screen.account, self._runner(), self.screen._now())
 
+    def refuse_read_only(self) -> None:
+        """Say why nothing happens."""
+        self.screen.complain(READ_ONLY_REFUSAL)
+
     def _refuse_if_read_only(self) -> bool:
         if self.screen.account.read_only:
             self.screen.complain(READ_ONLY_REFUSAL)

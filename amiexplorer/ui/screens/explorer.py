@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 
 from amiexplorer.aws.account import Account
 from amiexplorer.aws.inventory import RegionFinished
@@ -24,7 +24,7 @@ from amiexplorer.ui.columns import RowContext
 from amiexplorer.ui.details import Related, details_for
 from amiexplorer.ui.messages import InventoryChanged, InventoryLoaded, SwitchProfile, Watched
 from amiexplorer.ui.rowmodel import RowModel
-from amiexplorer.ui.screens.actions import ActionKeys
+from amiexplorer.ui.screens.actions import MUTATING_ACTIONS, ActionKeys
 from amiexplorer.ui.widgets.account_header import AccountHeader
 from amiexplorer.ui.widgets.activity_pane import ActivityPane
 from amiexplorer.ui.widgets.detail_panel import DetailPanel
@@ -262,7 +262,7 @@ class ExplorerScreen(Screen[None]):
             started = getattr(resource, "start_time", None) or getattr(
                 resource, "creation_date", None
             )
-            self.activity.start(target, describe(resource), started or self._now())
+            self.activity.start(target, describe(resource), started or self._now(), resource)
         self.follow()
         self._redraw()
         self._set_status(self._status_line())
@@ -346,8 +346,9 @@ class ExplorerScreen(Screen[None]):
         table = self.table
         current = table.current
         self.cursor_ids[self.kind] = current.id if current is not None and table.pinned else None
+        if kind is not self.kind:
+            table.marked.clear()  # marks belong to one kind of resource
         self.kind = kind
-        table.marked.clear()
         keep = keep or self.cursor_ids.get(kind)
         table.pinned = keep is not None
         self.query_one(RegionsPane).set_kind(kind)
@@ -571,8 +572,17 @@ class ExplorerScreen(Screen[None]):
         self.complain(f"{resource_id} is not in this account's inventory")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Read-only mode: mutating keys leave the footer (they still answer, with a refusal)."""
-        return True
+        """Read-only mode: mutating keys leave the footer and the help (see on_key)."""
+        return not (self.account.read_only and action in MUTATING_ACTIONS)
+
+    def on_key(self, event: events.Key) -> None:
+        """Read-only mode: a mutating key is refused with a message, not silently ignored."""
+        if not self.account.read_only or isinstance(self.focused, Input):
+            return
+        bindings = self._bindings.key_to_bindings.get(event.key, [])
+        if any(binding.action in MUTATING_ACTIONS for binding in bindings):
+            event.stop()
+            self.actions.refuse_read_only()
 
     def action_back(self) -> None:
         """Back to where the last jump came from."""
@@ -595,7 +605,7 @@ class ExplorerScreen(Screen[None]):
         """Watch `targets` (and anything already followed) until AWS finishes them."""
         for target in targets:
             resource = self.account.inventory.table(target.kind).get(target.resource_id)
-            self.activity.start(target, label or describe(resource), self._now())
+            self.activity.start(target, label or describe(resource), self._now(), resource)
         self.watcher.track(*targets)
         if self.watcher.pending and not any(
             w.is_running for w in self.workers if w.group == "watch"

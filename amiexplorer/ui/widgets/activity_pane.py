@@ -10,7 +10,15 @@ from textual.widgets import DataTable
 from amiexplorer.ui import formatting as fmt
 from amiexplorer.ui.activity import Activity, Operation
 
-COLUMNS = ("Resource", "Region", "What", "State", "Progress", "Elapsed")
+#: Column headings and widths: the description is cut so progress always shows.
+COLUMNS = (
+    ("Resource", 22),
+    ("Region", 14),
+    ("State", 12),
+    ("Progress", 15),
+    ("Elapsed", 8),
+    ("What", 40),
+)
 
 
 def _elapsed(operation: Operation, now: datetime) -> str:
@@ -50,8 +58,8 @@ class ActivityPane(DataTable[Text | str]):
 
     def on_mount(self) -> None:
         """The columns."""
-        for label in COLUMNS:
-            self.add_column(label, key=label.lower())
+        for label, width in COLUMNS:
+            self.add_column(label, key=label.lower(), width=width)
 
     def show(self, now: datetime) -> None:
         """Redraw every row from the activity model."""
@@ -60,9 +68,9 @@ class ActivityPane(DataTable[Text | str]):
             self.add_row(
                 operation.target.resource_id,
                 operation.target.region,
-                operation.label,
                 _state(operation),
                 _progress(operation),
                 _elapsed(operation, now),
+                Text(operation.label, overflow="ellipsis", no_wrap=True),
                 key=operation.target.resource_id,
             )
