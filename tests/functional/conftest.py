@@ -50,15 +50,14 @@ async def settle(pilot: Pilot[Any]) -> None:
                 try:
                     await asyncio.wait_for(pilot.app.workers.wait_for_complete(workers), 30)
                 except TimeoutError:
-                    raise AssertionError(
-                        f"workers still running after 30 s: {[w.name for w in workers if w.is_running]}"
-                    ) from None
+                    running = [w.name for w in workers if w.is_running]
+                    raise AssertionError(f"workers still running after 30 s: {running}") from None
         await pilot.pause()
 
 
-async def until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 20) -> None:
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 20) -> None:
     """Wait for `condition` (for instance a dialog on screen), checking as the app runs."""
-    for _ in range(int(timeout / 0.02)):
+    for _ in range(int(seconds / 0.02)):
         if condition():
             await pilot.pause()
             return

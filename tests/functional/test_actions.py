@@ -211,7 +211,7 @@ async def test_read_only_sends_no_change_whatever_is_pressed(
         await pilot.press("question_mark")
         await pilot.pause()
         help_text = screen_text(pilot)
-        assert "Delete snapshots" not in help_text and "Copy images" not in help_text
+        assert "Delete or deregister" not in help_text and "Copy to other regions" not in help_text
     mutating = [r for r in demo_server.requests if not r.action.startswith(READ_ONLY_ACTIONS)]
     assert mutating == []
 

@@ -125,11 +125,9 @@ class ExplorerScreen(Screen[None]):
             "create",
             "Create",
             id="create",
-            tooltip="Create: image of an instance, snapshot of a volume, volume from a snapshot",
+            tooltip="Create an image, snapshot or volume",
         ),
-        Binding(
-            "y", "copy", "Copy", id="copy", tooltip="Copy images or snapshots to other regions"
-        ),
+        Binding("y", "copy", "Copy", id="copy", tooltip="Copy to other regions"),
         Binding("s", "share", "Share", id="share", tooltip="Share images or snapshots"),
         Binding(
             "p",
@@ -137,14 +135,14 @@ class ExplorerScreen(Screen[None]):
             "Private",
             id="make-private",
             show=False,
-            tooltip="Make images or snapshots private again",
+            tooltip="Make private again",
         ),
         Binding(
             "ctrl+d,delete",
             "delete",
             "Delete",
             id="delete",
-            tooltip="Delete snapshots / unattached volumes, deregister images",
+            tooltip="Delete or deregister",
         ),
         Binding("space", "mark", "Mark", id="mark", show=False, tooltip="Mark or unmark the row"),
         Binding(

@@ -18,7 +18,7 @@ def key_table(bindings: dict[str, ActiveBinding], columns: int = 1) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
     for _ in range(columns):
         table.add_column(style="bold yellow", no_wrap=True)
-        table.add_column()
+        table.add_column(no_wrap=True, overflow="ellipsis")
     seen: dict[tuple[str, str], list[str]] = {}
     for key, active in bindings.items():
         binding = active.binding
@@ -72,5 +72,5 @@ class HelpScreen(ModalScreen[None]):
             yield Static(
                 Text("Also: ctrl+p opens the command palette; the mouse works too.\n", style="dim")
             )
-            columns = 2 if self.app.size.width >= 100 else 1
+            columns = 3 if self.app.size.width >= 150 else 2 if self.app.size.width >= 100 else 1
             yield Static(key_table(self.bindings, columns), id="keys")
