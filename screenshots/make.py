@@ -12,6 +12,7 @@ import asyncio
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
@@ -50,14 +51,20 @@ async def shoot(
     app = AmiExplorerApp(Account(await connect(AwsSession(settings))), clock=lambda: NOW)
     path = HERE / f"{name}-{size[0]}x{size[1]}.svg"
     async with app.run_test(size=size) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(app, pilot)
         if keys:
             await pilot.press(*keys)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settled(app, pilot)
         path.write_text(app.export_screenshot(title=f"amiexplorer — {name}"))
     return path
+
+
+async def settled(app: AmiExplorerApp, pilot: Any) -> None:
+    """Wait for the load; the watcher follows pending work for ever (the clock is frozen)."""
+    workers = [w for w in app.workers if w.group != "watch"]
+    if workers:
+        await app.workers.wait_for_complete(workers)
+    await pilot.pause()
 
 
 async def main() -> None:
