@@ -95,7 +95,8 @@ async def test_pending_found_at_load_is_polled_one_call_per_region_and_kind(
     events = await follow(watcher, limit=500)
     finished = {e.resource.id for e in events if isinstance(e, ResourceFinished)}
     assert finished >= world.pending_images | world.pending_snapshots
-    assert max(slept) == 60.0  # the long copy slowed the schedule down to its maximum
+    # The long copy slowed the schedule down to its maximum.
+    assert max(slept) == pytest.approx(60.0)
     # Every poll named all of its region's pending ids of one kind in one call.
     polls = [r for r in demo_server.requests if r.action in ("DescribeSnapshots", "DescribeImages")]
     rounds: dict[tuple[str, str], int] = {}
