@@ -16,7 +16,7 @@ from humanize import naturalsize
 
 from amiexplorer.aws.action_requests import ActionRequest
 from amiexplorer.aws.inventory import Inventory, RegionState
-from amiexplorer.aws.models import Image, ResourceKind, Snapshot, Volume
+from amiexplorer.aws.models import Image, ResourceKind, Snapshot
 from amiexplorer.aws.relations import RelationGraph
 from amiexplorer.aws.validation import PUBLIC_WORD, Problem
 from amiexplorer.aws.watch import WatchTarget
@@ -259,19 +259,3 @@ def refusal(
 ) -> ItemResult:
     """A refused item: `action` will not be called on `ids`, because `why`."""
     return ItemResult(action, region, ids, Outcome.REFUSED, why, blocking_ids=blocking)
-
-
-def snapshot_monthly(snapshot: Snapshot, prices: Prices) -> float:
-    """The list price of storing the snapshot for a month (an upper bound: blocks are shared)."""
-    rate = (
-        prices.snapshot_archive
-        if snapshot.storage_tier == "archive"
-        else (prices.snapshot_standard)
-    )
-    return snapshot.volume_size_gib * rate
-
-
-def volume_monthly(volume: Volume, prices: Prices) -> float:
-    """The list price of the volume's storage for a month (provisioned IOPS not included)."""
-    rate = getattr(prices, volume.volume_type, None)
-    return volume.size_gib * (rate if isinstance(rate, float) else prices.gp2)

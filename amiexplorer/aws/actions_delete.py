@@ -18,14 +18,13 @@ from amiexplorer.aws.action_plan import (
     PlanContext,
     Step,
     refusal,
-    snapshot_monthly,
-    volume_monthly,
 )
 from amiexplorer.aws.action_requests import (
     DeleteSnapshotsRequest,
     DeleteVolumesRequest,
     DeregisterImagesRequest,
 )
+from amiexplorer.aws.cost import snapshot_monthly, volume_monthly
 from amiexplorer.aws.models import Image, ResourceKind, Snapshot, Volume
 from amiexplorer.config import Prices
 

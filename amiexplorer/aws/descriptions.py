@@ -2,8 +2,9 @@
 
 CreateImage writes `Created by CreateImage(i-...) for ami-... [from vol-...]`; CopyImage writes
 `Copied for DestinationAmi ami-... from SourceAmi ami-... for SourceSnapshot snap-...`;
-CopySnapshot writes `[Copied snap-... from REGION]` by default. These are how a snapshot whose
-image was deregistered can still be traced to that image.
+CopySnapshot writes `[Copied snap-... from REGION]` followed by the source's description, so
+a copy of an image's snapshot carries both: its image then lives in REGION, not in the copy's
+region. These are how a snapshot whose image was deregistered can still be traced to that image.
 """
 
 from __future__ import annotations
@@ -47,16 +48,22 @@ class DescriptionRef:
     source_image_id: str | None = None
     source_snapshot_id: str | None = None
     source_region: str | None = None
+    #: For a CreateImage / CopyImage description carried over by CopySnapshot: the region the
+    #: snapshot was copied from, where the named image lives.
+    copied_from_region: str | None = None
 
 
 def parse_description(description: str) -> DescriptionRef | None:
     """The origin named by a snapshot description, or None for a person's own text."""
+    copied = _COPY_SNAPSHOT.search(description)
+    copied_from = copied["source_region"] if copied else None
     if match := _CREATE_IMAGE.search(description):
         return DescriptionRef(
             Origin.CREATE_IMAGE,
             image_id=match["image"],
             instance_id=match["instance"],
             volume_id=match["volume"],
+            copied_from_region=copied_from,
         )
     if match := _COPY_IMAGE.search(description):
         return DescriptionRef(
@@ -64,8 +71,9 @@ def parse_description(description: str) -> DescriptionRef | None:
             image_id=match["image"],
             source_image_id=match["source_image"],
             source_snapshot_id=match["source_snapshot"],
+            copied_from_region=copied_from,
         )
-    if match := _COPY_SNAPSHOT.search(description):
+    if match := copied:
         return DescriptionRef(
             Origin.COPY_SNAPSHOT,
             source_snapshot_id=match["source_snapshot"],
@@ -77,6 +85,8 @@ def parse_description(description: str) -> DescriptionRef | None:
 def is_copy(description: str, volume_id: str | None) -> bool:
     """True for a snapshot made by CopySnapshot or CopyImage: its volume id means nothing."""
     ref = parse_description(description)
-    if ref is not None and ref.origin in (Origin.COPY_SNAPSHOT, Origin.COPY_IMAGE):
+    if ref is not None and (
+        ref.origin in (Origin.COPY_SNAPSHOT, Origin.COPY_IMAGE) or ref.copied_from_region
+    ):
         return True
     return volume_id == PLACEHOLDER_VOLUME_ID

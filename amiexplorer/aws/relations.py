@@ -47,6 +47,7 @@ class RelationGraph:
     def __init__(self, inventory: Inventory) -> None:
         self.inventory = inventory
         self._image_instances: dict[str, list[Instance]] = defaultdict(list)
+        self._image_terminated: dict[str, list[Instance]] = defaultdict(list)
         self._image_templates: dict[str, list[LaunchTemplateVersion]] = defaultdict(list)
         self._image_configurations: dict[str, list[LaunchConfiguration]] = defaultdict(list)
         self._snapshot_images: dict[str, list[Image]] = defaultdict(list)
@@ -61,6 +62,8 @@ class RelationGraph:
                 self._volume_instances[volume_id].append(instance)
             if instance.image_id and not instance.is_terminated:
                 self._image_instances[instance.image_id].append(instance)
+            elif instance.image_id:
+                self._image_terminated[instance.image_id].append(instance)
         for version in inv.launch_template_versions.values():
             if version.image_id:
                 self._image_templates[version.image_id].append(version)
@@ -91,6 +94,10 @@ class RelationGraph:
             launch_configurations=tuple(self._image_configurations.get(image_id, ())),
         )
 
+    def terminated_instances_of_image(self, image_id: str) -> tuple[Instance, ...]:
+        """Terminated instances that ran the image: evidence of past use, not of use."""
+        return tuple(self._image_terminated.get(image_id, ()))
+
     def snapshots_of_image(self, image_id: str) -> tuple[Snapshot, ...]:
         """The loaded snapshots the image's block device mappings name."""
         image = self.inventory.images.get(image_id)
@@ -114,6 +121,18 @@ class RelationGraph:
         """The AMI id named in the snapshot's description (CreateImage / CopyImage)."""
         ref = self.description_of_snapshot(snapshot_id)
         return ref.image_id if ref else None
+
+    def described_image_region(self, snapshot_id: str) -> str | None:
+        """The region where the image named in the description lives (or lived).
+
+        The snapshot's own region, except for a CopySnapshot copy of an image's snapshot, whose
+        description names an image of the region it was copied from.
+        """
+        snapshot = self.inventory.snapshots.get(snapshot_id)
+        ref = parse_description(snapshot.description) if snapshot else None
+        if snapshot is None or ref is None or ref.image_id is None:
+            return None
+        return ref.copied_from_region or snapshot.region
 
     def source_volume(self, snapshot_id: str) -> Volume | None:
         """The volume the snapshot was taken from, if it still exists (never for copies)."""

@@ -7,6 +7,8 @@ Installed once per process, lazily (by ``DemoServer.start``, ``seed_world`` and
   and RegisterImage while pending mode is on.
 - CreateImage / CopyImage snapshot every volume / source snapshot (see ``imaging``); CopySnapshot
   writes AWS's default description and reports ``vol-ffffffff``.
+- DescribeSnapshots honours RestorableByUserIds (moto ignores it and lists every snapshot):
+  `all` lists public snapshots, an account id those shared with it or public.
 - DeleteSnapshot refuses a snapshot that any registered image names (``InvalidSnapshot.InUse``);
   moto only checks the image the snapshot was created for.
 - Snapshots remember the KMS key of their volume (moto drops it).
@@ -172,6 +174,35 @@ def _patch_images(ami_backend: type) -> None:
     _wrap(ami_backend, "register_image", register_image)
 
 
+def _patch_snapshot_listing() -> None:
+    from moto.ec2.responses.elastic_block_store import ElasticBlockStore
+
+    def describe_snapshots(original: Callable[..., Any]) -> Callable[..., Any]:
+        """Keep only the snapshots RestorableByUserIds names, as AWS does."""
+
+        def wrapper(self: Any) -> Any:
+            restorable = set(self._get_param("RestorableByUserIds", []) or [])
+            if not restorable:
+                return original(self)
+            from moto.core.responses import ActionResult
+
+            snapshots = self.ec2_backend.describe_snapshots(
+                snapshot_ids=self._get_param("SnapshotIds", []),
+                filters=self._filters_from_querystring(),
+            )
+            kept = [
+                s
+                for s in snapshots
+                if "all" in s.create_volume_permission_groups
+                or restorable & s.create_volume_permission_userids
+            ]
+            return ActionResult({"Snapshots": kept})
+
+        return wrapper
+
+    _wrap(ElasticBlockStore, "describe_snapshots", describe_snapshots)
+
+
 def _patch_ami_attributes(ami_class: Any) -> None:
     original = ami_class.block_device_mappings
 
@@ -199,6 +230,7 @@ def install_patches() -> None:
 
         pending.install_descriptors()
         _patch_snapshots(EBSBackend)
+        _patch_snapshot_listing()
         _patch_images(AmiBackend)
         _patch_ami_attributes(Ami)
         _installed = True

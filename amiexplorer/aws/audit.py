@@ -1,0 +1,295 @@
+"""The audit: an inventory and its relation graph in, findings with reasons and costs out.
+
+Pure: no I/O, no clock of its own, no Textual. The TUI's Audit pane and `amiexplorer audit` both
+call `amiexplorer.aws.audit_run.run_audit(account, AuditOptions(...), progress)`, which gathers
+the evidence (loads the regions unless `reload=False`, lists public snapshots, reads sharing)
+and returns the `AuditReport` built here. `progress` receives `AuditProgress(stage, done,
+total)` (`.describe()` puts it in words). The data types live in `findings`, the rules in
+`audit_rules`; import everything from here.
+
+Public API (stable):
+
+- `FindingCode` -- the stable codes: `orphaned-snapshot`, `unused-image`, `unattached-volume`,
+  `public-image`, `public-snapshot`, `shared-image`, `shared-snapshot`. `CODE_INFO[code]` gives
+  each its resource kind, a title, what it means and its `Remedy` (the cleanup a UI offers);
+  `cleanup_request(code, findings)` builds the `ActionRequest` for a marked group.
+- `Finding` -- one resource and why: `code`, `kind` (ResourceKind), `resource_id`, `region`,
+  `reason` (words), `size_gib` and `monthly_cost_usd` (estimates; None when the finding costs
+  nothing), `details` (JSON-able evidence; keys per code are listed in `CODE_INFO`).
+- `Totals` -- count, GiB and monthly cost of a set of findings.
+- `AuditReport` -- `account`, `generated_at`, `regions`, `findings` (sorted: code order, then
+  cost, largest first), `errors` (`AuditError`: region + words), `notes` (what the audit could
+  not check, in words), `withheld_regions`, `totals` / `totals_by_code` / `totals_by_region`;
+  `by_code()` and `group(code)` for grouped display; `failed` when anything went wrong.
+- `audit_inventory(inventory, graph, now=..., thresholds=..., prices=...)` -- the findings.
+- `build_report(...)` -- the findings, totals and notes of one audit.
+- `complete_regions(inventory)` -- the regions whose absence-based findings can be trusted.
+
+For a UI: `report.by_code()` gives every code in order (empty ones too) with its findings,
+`report.totals_by_code[code]` its count / GiB / cost, `CODE_INFO[code].title` its heading,
+`finding.reason` the row's words, `finding.resource_id` + `finding.kind` where to jump, and
+`cleanup_request(code, marked)` the request for the guarded action runner (None for shared-*).
+
+Rules (the issue's words; all for resources the account owns):
+
+- orphaned-snapshot: no registered image (any state) names it, and either its description
+  names an image that no longer exists ("source image deregistered") or -- when the description
+  names no image -- its source volume no longer exists and it is no copy ("source volume
+  deleted"). A snapshot made for an image follows its image, never its volume.
+- unused-image: no instance that is not terminated runs it, and no launch template version
+  and no launch configuration names it (all of them, used by an Auto Scaling group or not).
+- unattached-volume: state `available`.
+- public-image / public-snapshot: launch / createVolume permission for the group `all`.
+- shared-image / shared-snapshot (informational): the accounts, organizations and OUs named.
+
+Incomplete evidence (the conservative choice): every relation these rules follow lies inside
+one region (an image is launched, and its snapshots live, in its own region; a snapshot's volume
+is in its region), except one: a CopySnapshot copy of an image's snapshot names an image of the
+region it was copied from. So orphaned-snapshot and unused-image, which rest on the *absence* of
+a user, are withheld for every resource of a region that did not load completely, and a
+"source image deregistered" is only claimed when the image's own region loaded completely (a
+copy whose source region was not audited is never reported). Findings that rest on the
+resource's own record (unattached, public, shared) are reported from whatever loaded.
+
+Thresholds (`config.Thresholds`) hide orphaned snapshots, unused images and unattached volumes
+younger than the minimum age; they never hide public or shared findings. A resource whose age
+is unknown is reported only when the minimum is 0.
+
+Costs are estimates from list prices (`config.Prices`, `aws.cost`): a snapshot's figure is an
+upper bound (AWS bills changed blocks only); an unused image costs what its snapshots that no
+other registered image holds cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from amiexplorer.aws.action_requests import (
+    ActionRequest,
+    DeleteSnapshotsRequest,
+    DeleteVolumesRequest,
+    DeregisterImagesRequest,
+    MakePrivateRequest,
+)
+from amiexplorer.aws.audit_rules import AuditScope, complete_regions, find_all
+from amiexplorer.aws.findings import (
+    CODE_INFO,
+    SOURCE_IMAGE_DEREGISTERED,
+    SOURCE_VOLUME_DELETED,
+    CodeInfo,
+    Details,
+    Finding,
+    FindingCode,
+    JsonValue,
+    Remedy,
+    Totals,
+)
+from amiexplorer.aws.inventory import Inventory
+from amiexplorer.aws.models import ResourceKind
+from amiexplorer.aws.relations import RelationGraph
+from amiexplorer.config import Prices, Thresholds
+
+__all__ = [
+    "CODE_INFO",
+    "SOURCE_IMAGE_DEREGISTERED",
+    "SOURCE_VOLUME_DELETED",
+    "AuditError",
+    "AuditReport",
+    "CodeInfo",
+    "Details",
+    "Finding",
+    "FindingCode",
+    "JsonValue",
+    "Remedy",
+    "Totals",
+    "audit_inventory",
+    "build_report",
+    "cleanup_request",
+    "complete_regions",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditError:
+    """Something the audit could not read in one region, in words."""
+
+    region: str
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    """The findings of one audit, their totals, and what could not be checked."""
+
+    account: str
+    generated_at: datetime
+    regions: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    errors: tuple[AuditError, ...] = ()
+    #: What the audit could not check and why, in words (never silently incomplete).
+    notes: tuple[str, ...] = ()
+    #: Regions whose orphaned snapshots and unused images were withheld (incomplete load).
+    withheld_regions: tuple[str, ...] = ()
+    totals: Totals = field(default_factory=Totals)
+    #: Every code, in order, zeros included.
+    totals_by_code: Mapping[FindingCode, Totals] = field(default_factory=dict)
+    #: Every audited region, zeros included.
+    totals_by_region: Mapping[str, Totals] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        """True when a region (or the whole run) failed: the findings may be incomplete."""
+        return bool(self.errors)
+
+    def group(self, code: FindingCode) -> tuple[Finding, ...]:
+        """The findings of one code."""
+        return tuple(f for f in self.findings if f.code is code)
+
+    def by_code(self) -> dict[FindingCode, tuple[Finding, ...]]:
+        """Every code in order, with its findings (possibly none)."""
+        groups: dict[FindingCode, list[Finding]] = {code: [] for code in FindingCode}
+        for finding in self.findings:
+            groups[finding.code].append(finding)
+        return {code: tuple(found) for code, found in groups.items()}
+
+
+def cleanup_request(code: FindingCode, findings: Iterable[Finding]) -> ActionRequest | None:
+    """The guarded action for a marked group of one code; None for informational codes."""
+    ids = tuple(dict.fromkeys(f.resource_id for f in findings if f.code is code))
+    if not ids:
+        return None
+    remedy = CODE_INFO[code].remedy
+    if remedy is Remedy.DELETE_SNAPSHOTS:
+        return DeleteSnapshotsRequest(ids)
+    if remedy is Remedy.DEREGISTER_IMAGES:
+        return DeregisterImagesRequest(ids, delete_snapshots=True)
+    if remedy is Remedy.DELETE_VOLUMES:
+        return DeleteVolumesRequest(ids)
+    if remedy is Remedy.MAKE_PRIVATE:
+        return MakePrivateRequest(ids)
+    return None
+
+
+_ORDER = {code: index for index, code in enumerate(FindingCode)}
+
+
+def _sort_key(finding: Finding) -> tuple[int, float, str, str]:
+    return (
+        _ORDER[finding.code],
+        -(finding.monthly_cost_usd or 0.0),
+        finding.region,
+        finding.resource_id,
+    )
+
+
+def audit_inventory(
+    inventory: Inventory,
+    graph: RelationGraph | None = None,
+    *,
+    now: datetime,
+    thresholds: Thresholds | None = None,
+    prices: Prices | None = None,
+    regions: Iterable[str] | None = None,
+) -> tuple[Finding, ...]:
+    """Every finding in `regions` (default: every region of the inventory), sorted.
+
+    Absence-based findings are only made for regions that finished loading without errors
+    (see the module docstring).
+    """
+    chosen = frozenset(regions) if regions is not None else frozenset(inventory.regions)
+    scope = AuditScope(
+        inventory,
+        graph if graph is not None else RelationGraph(inventory),
+        now,
+        thresholds or Thresholds(),
+        prices or Prices(),
+        chosen,
+        complete_regions(inventory),
+    )
+    return tuple(sorted(find_all(scope), key=_sort_key))
+
+
+def _unread_sharing_notes(
+    inventory: Inventory, regions: frozenset[str], hints: Mapping[ResourceKind, str]
+) -> list[str]:
+    """Notes for owned images and snapshots whose sharing (or publicity) nobody read."""
+    account = inventory.account_id
+    images = sum(
+        1
+        for i in inventory.images.values()
+        if i.region in regions and i.owned and i.is_registered and i.shared_with is None
+    )
+    snapshots = [
+        s for s in inventory.snapshots.values() if s.region in regions and s.owner_id == account
+    ]
+    unread = {
+        ResourceKind.IMAGE: images,
+        ResourceKind.SNAPSHOT: sum(1 for s in snapshots if s.shared_with is None),
+    }
+    unknown_public = sum(1 for s in snapshots if s.is_public is None)
+    notes = []
+    if unknown_public:
+        notes.append(
+            f"whether {unknown_public:,} snapshot(s) are public is unknown: "
+            "public-snapshot findings may be missing (see the errors)"
+        )
+    for kind, count in unread.items():
+        if count:
+            hint = hints.get(kind)
+            notes.append(
+                f"the sharing of {count:,} {kind.value}(s) was not read: "
+                f"shared-{kind.value} findings may be missing" + (f" ({hint})" if hint else "")
+            )
+    return notes
+
+
+def build_report(
+    inventory: Inventory,
+    graph: RelationGraph | None = None,
+    *,
+    account: str,
+    now: datetime,
+    regions: Iterable[str] | None = None,
+    thresholds: Thresholds | None = None,
+    prices: Prices | None = None,
+    errors: Iterable[AuditError] = (),
+    notes: Iterable[str] = (),
+    unread_hints: Mapping[ResourceKind, str] | None = None,
+) -> AuditReport:
+    """Audit the inventory and add totals, the load errors, and notes on what went unchecked.
+
+    `errors` and `notes` are the gatherer's own (for example a failed public-snapshot
+    listing); the inventory's load errors are added here, and a note for each kind whose
+    sharing was not read, with `unread_hints[kind]` saying why (for example a limit).
+    """
+    chosen = tuple(dict.fromkeys(regions if regions is not None else inventory.regions))
+    findings = audit_inventory(
+        inventory, graph, now=now, thresholds=thresholds, prices=prices, regions=chosen
+    )
+    complete = complete_regions(inventory)
+    withheld = tuple(r for r in chosen if r not in complete)
+    all_errors = [AuditError(e.region, e.message) for e in inventory.errors if e.region in chosen]
+    all_errors += errors
+    all_notes = list(notes)
+    for region in withheld:
+        all_notes.append(
+            f"{region} did not load completely: its orphaned snapshots and unused images are "
+            "not reported, because what uses them is unknown"
+        )
+    all_notes += _unread_sharing_notes(inventory, frozenset(chosen), unread_hints or {})
+    by_code = {code: Totals.of(f for f in findings if f.code is code) for code in FindingCode}
+    by_region = {region: Totals.of(f for f in findings if f.region == region) for region in chosen}
+    return AuditReport(
+        account=account,
+        generated_at=now,
+        regions=chosen,
+        findings=findings,
+        errors=tuple(dict.fromkeys(all_errors)),
+        notes=tuple(dict.fromkeys(all_notes)),
+        withheld_regions=withheld,
+        totals=Totals.of(findings),
+        totals_by_code=by_code,
+        totals_by_region=by_region,
+    )

@@ -1,0 +1,268 @@
+"""The audit rules, one function per finding code, over one `AuditScope`.
+
+The rules and the conservative choices behind them are described in `amiexplorer.aws.audit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from amiexplorer.aws.cost import snapshot_monthly, volume_monthly
+from amiexplorer.aws.findings import (
+    SOURCE_IMAGE_DEREGISTERED,
+    SOURCE_VOLUME_DELETED,
+    Finding,
+    FindingCode,
+    JsonValue,
+)
+from amiexplorer.aws.inventory import Inventory, RegionState
+from amiexplorer.aws.models import Image, ResourceKind, Snapshot, Volume
+from amiexplorer.aws.relations import RelationGraph
+from amiexplorer.config import Prices, Thresholds
+
+
+def complete_regions(inventory: Inventory) -> frozenset[str]:
+    """Regions that finished loading without any error: their relations can be trusted."""
+    return frozenset(n for n, s in inventory.regions.items() if s.state is RegionState.LOADED)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _old_enough(created: datetime | None, now: datetime, min_days: int) -> bool:
+    if min_days <= 0:
+        return True
+    return created is not None and now - created >= timedelta(days=min_days)
+
+
+def _accounts(ids: tuple[str, ...]) -> str:
+    noun = "account" if len(ids) == 1 else "accounts"
+    return f"{len(ids)} {noun}: {', '.join(ids)}"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditScope:
+    """What every rule reads."""
+
+    inventory: Inventory
+    graph: RelationGraph
+    now: datetime
+    thresholds: Thresholds
+    prices: Prices
+    regions: frozenset[str]
+    complete: frozenset[str]
+
+    def owned_snapshots(self) -> Iterator[Snapshot]:
+        account = self.inventory.account_id
+        for snapshot in self.inventory.snapshots.values():
+            if snapshot.region in self.regions and snapshot.owner_id == account:
+                yield snapshot
+
+    def owned_images(self) -> Iterator[Image]:
+        for image in self.inventory.images.values():
+            if image.region in self.regions and image.owned and image.is_registered:
+                yield image
+
+    def volumes(self) -> Iterator[Volume]:
+        return (v for v in self.inventory.volumes.values() if v.region in self.regions)
+
+
+def _orphan(audit: AuditScope, snapshot: Snapshot) -> tuple[str, dict[str, JsonValue]] | None:
+    """(reason, evidence) when the snapshot is orphaned, else None."""
+    graph, inventory = audit.graph, audit.inventory
+    if graph.images_of_snapshot(snapshot.id):
+        return None
+    ref = graph.description_of_snapshot(snapshot.id)
+    if ref is not None and ref.image_id is not None:
+        # A snapshot made for an image follows its image: its volume says nothing.
+        home = graph.described_image_region(snapshot.id)
+        if home not in audit.complete:
+            return None
+        image = inventory.images.get(ref.image_id)
+        if image is not None and image.is_registered:
+            return None
+        evidence: dict[str, JsonValue] = {"rule": "image", "image_id": ref.image_id}
+        if home != snapshot.region:
+            evidence["image_region"] = home
+        return f"{SOURCE_IMAGE_DEREGISTERED} ({ref.image_id})", evidence
+    if graph.is_copy(snapshot.id) or not snapshot.volume_id:
+        return None
+    if snapshot.volume_id in inventory.volumes:
+        return None
+    return (
+        f"{SOURCE_VOLUME_DELETED} ({snapshot.volume_id})",
+        {"rule": "volume", "volume_id": snapshot.volume_id},
+    )
+
+
+def _orphaned_snapshots(audit: AuditScope) -> Iterator[Finding]:
+    min_days = audit.thresholds.snapshot_min_age_days
+    for snapshot in audit.owned_snapshots():
+        if snapshot.region not in audit.complete:
+            continue
+        if not _old_enough(snapshot.start_time, audit.now, min_days):
+            continue
+        found = _orphan(audit, snapshot)
+        if found is None:
+            continue
+        reason, evidence = found
+        evidence.setdefault("volume_id", snapshot.volume_id)
+        evidence.update(
+            description=snapshot.description,
+            start_time=_iso(snapshot.start_time),
+            storage_tier=snapshot.storage_tier,
+        )
+        yield Finding(
+            FindingCode.ORPHANED_SNAPSHOT,
+            ResourceKind.SNAPSHOT,
+            snapshot.id,
+            snapshot.region,
+            reason,
+            snapshot.volume_size_gib,
+            round(snapshot_monthly(snapshot, audit.prices), 4),
+            evidence,
+        )
+
+
+def _unused_reason(image: Image) -> str:
+    reason = "no instance, launch template or launch configuration uses it"
+    if image.last_launched_time is not None:
+        reason += f"; last launched {image.last_launched_time:%Y-%m-%d}"
+    if image.is_public:
+        reason += "; public: other accounts may launch it"
+    elif image.shared_with:
+        reason += f"; shared with {_accounts(image.shared_with)}, who may launch it"
+    return reason
+
+
+def _unused_images(audit: AuditScope) -> Iterator[Finding]:
+    graph, min_days = audit.graph, audit.thresholds.image_min_age_days
+    for image in audit.owned_images():
+        if image.region not in audit.complete or graph.image_usage(image.id).in_use:
+            continue
+        if not _old_enough(image.creation_date, audit.now, min_days):
+            continue
+        # Deregistering with its snapshots frees those no other registered image holds; the
+        # cost is unknown (None) only when none of its snapshots is loaded.
+        loaded = graph.snapshots_of_image(image.id)
+        freed = [s for s in loaded if {i.id for i in graph.images_of_snapshot(s.id)} <= {image.id}]
+        cost = sum(snapshot_monthly(s, audit.prices) for s in freed)
+        monthly = round(cost, 4) if loaded else None
+        yield Finding(
+            FindingCode.UNUSED_IMAGE,
+            ResourceKind.IMAGE,
+            image.id,
+            image.region,
+            _unused_reason(image),
+            image.size_gib,
+            monthly,
+            {
+                "name": image.name,
+                "state": image.state,
+                "creation_date": _iso(image.creation_date),
+                "last_launched_time": _iso(image.last_launched_time),
+                "snapshot_ids": image.snapshot_ids,
+                "freed_snapshot_ids": tuple(s.id for s in freed),
+                "terminated_instance_ids": tuple(
+                    i.id for i in graph.terminated_instances_of_image(image.id)
+                ),
+                "public": image.is_public,
+                "shared_with": image.shared_with,
+            },
+        )
+
+
+def _unattached_volumes(audit: AuditScope) -> Iterator[Finding]:
+    min_days = audit.thresholds.volume_min_age_days
+    for volume in audit.volumes():
+        if volume.state != "available":
+            continue
+        if not _old_enough(volume.create_time, audit.now, min_days):
+            continue
+        yield Finding(
+            FindingCode.UNATTACHED_VOLUME,
+            ResourceKind.VOLUME,
+            volume.id,
+            volume.region,
+            f"available: attached to no instance ({volume.volume_type}, {volume.size_gib} GiB)",
+            volume.size_gib,
+            round(volume_monthly(volume, audit.prices), 4),
+            {
+                "name": volume.name,
+                "volume_type": volume.volume_type,
+                "availability_zone": volume.availability_zone,
+                "create_time": _iso(volume.create_time),
+                "snapshot_id": volume.snapshot_id,
+                "encrypted": volume.encrypted,
+            },
+        )
+
+
+def _image_exposure(audit: AuditScope) -> Iterator[Finding]:
+    for image in audit.owned_images():
+        if image.is_public:
+            usage = audit.graph.image_usage(image.id)
+            yield Finding(
+                FindingCode.PUBLIC_IMAGE,
+                ResourceKind.IMAGE,
+                image.id,
+                image.region,
+                "launch permission for everyone (group all)",
+                details={
+                    "name": image.name,
+                    "size_gib": image.size_gib,
+                    "instance_ids": tuple(i.id for i in usage.instances),
+                    "launch_template_versions": tuple(v.id for v in usage.launch_template_versions),
+                    "launch_configurations": tuple(c.id for c in usage.launch_configurations),
+                },
+            )
+        if image.shared_with:
+            yield Finding(
+                FindingCode.SHARED_IMAGE,
+                ResourceKind.IMAGE,
+                image.id,
+                image.region,
+                f"launch permission for {_accounts(image.shared_with)}",
+                details={"name": image.name, "shared_with": image.shared_with},
+            )
+
+
+def _snapshot_exposure(audit: AuditScope) -> Iterator[Finding]:
+    for snapshot in audit.owned_snapshots():
+        if snapshot.is_public:
+            yield Finding(
+                FindingCode.PUBLIC_SNAPSHOT,
+                ResourceKind.SNAPSHOT,
+                snapshot.id,
+                snapshot.region,
+                "createVolumePermission for everyone (group all)",
+                details={
+                    "description": snapshot.description,
+                    "volume_size_gib": snapshot.volume_size_gib,
+                    "encrypted": snapshot.encrypted,
+                    "image_ids": tuple(i.id for i in audit.graph.images_of_snapshot(snapshot.id)),
+                },
+            )
+        if snapshot.shared_with:
+            yield Finding(
+                FindingCode.SHARED_SNAPSHOT,
+                ResourceKind.SNAPSHOT,
+                snapshot.id,
+                snapshot.region,
+                f"createVolumePermission for {_accounts(snapshot.shared_with)}",
+                details={"description": snapshot.description, "shared_with": snapshot.shared_with},
+            )
+
+
+def find_all(scope: AuditScope) -> list[Finding]:
+    """Every finding of every rule, unsorted."""
+    return [
+        *_orphaned_snapshots(scope),
+        *_unused_images(scope),
+        *_unattached_volumes(scope),
+        *_image_exposure(scope),
+        *_snapshot_exposure(scope),
+    ]
