@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from amiexplorer import __version__
+from amiexplorer.audit_command import add_audit_arguments, run_audit_command
 from amiexplorer.aws.connect import Connection, StartupError, connect
 from amiexplorer.aws.session import AwsSession, ConnectionSettings
 from amiexplorer.config import ConfigError, Settings, load_settings
@@ -77,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     whoami = commands.add_parser("whoami", help="print the account and identity, then exit")
     _connection_flags(whoami, suppress=True)
+    audit = commands.add_parser(
+        "audit",
+        help="report orphaned snapshots, unused images, idle volumes and public shares",
+        description="Audit every chosen region; exit status 0 nothing found, 1 findings, "
+        "2 a region or the whole run failed (partial results are still written).",
+    )
+    _connection_flags(audit, suppress=True)
+    add_audit_arguments(audit)
     return parser
 
 
@@ -154,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "whoami":
             print_identity(connection)
             return 0
+        if args.command == "audit":
+            return run_audit_command(connection, settings, args)
         from amiexplorer.ui.app import run_app
 
         return run_app(connection, settings)

@@ -17,10 +17,11 @@ Public API (stable):
   `reason` (words), `size_gib` and `monthly_cost_usd` (estimates; None when the finding costs
   nothing), `details` (JSON-able evidence; keys per code are listed in `CODE_INFO`).
 - `Totals` -- count, GiB and monthly cost of a set of findings.
-- `AuditReport` -- `account`, `generated_at`, `regions`, `findings` (sorted: code order, then
-  cost, largest first), `errors` (`AuditError`: region + words), `notes` (what the audit could
-  not check, in words), `withheld_regions`, `totals` / `totals_by_code` / `totals_by_region`;
-  `by_code()` and `group(code)` for grouped display; `failed` when anything went wrong.
+- `AuditReport` -- `account` (the id; `account_label` adds the alias), `generated_at`,
+  `regions`, `findings` (sorted: code order, then cost, largest first), `errors`
+  (`AuditError`: region + words), `notes` (what the audit could not check, in words),
+  `withheld_regions`, `totals` / `totals_by_code` / `totals_by_region`; `by_code()` and
+  `group(code)` for grouped display; `failed` when anything went wrong.
 - `audit_inventory(inventory, graph, now=..., thresholds=..., prices=...)` -- the findings.
 - `build_report(...)` -- the findings, totals and notes of one audit.
 - `complete_regions(inventory)` -- the regions whose absence-based findings can be trusted.
@@ -123,6 +124,7 @@ class AuditError:
 class AuditReport:
     """The findings of one audit, their totals, and what could not be checked."""
 
+    #: The account id (12 digits).
     account: str
     generated_at: datetime
     regions: tuple[str, ...]
@@ -137,6 +139,13 @@ class AuditReport:
     totals_by_code: Mapping[FindingCode, Totals] = field(default_factory=dict)
     #: Every audited region, zeros included.
     totals_by_region: Mapping[str, Totals] = field(default_factory=dict)
+    #: The IAM account alias, when IAM told us one.
+    account_alias: str | None = None
+
+    @property
+    def account_label(self) -> str:
+        """The account id, with its alias when known."""
+        return f"{self.account} ({self.account_alias})" if self.account_alias else self.account
 
     @property
     def failed(self) -> bool:
@@ -251,6 +260,7 @@ def build_report(
     *,
     account: str,
     now: datetime,
+    account_alias: str | None = None,
     regions: Iterable[str] | None = None,
     thresholds: Thresholds | None = None,
     prices: Prices | None = None,
@@ -292,4 +302,5 @@ def build_report(
         totals=Totals.of(findings),
         totals_by_code=by_code,
         totals_by_region=by_region,
+        account_alias=account_alias,
     )

@@ -127,8 +127,10 @@ def _orphaned_snapshots(audit: AuditScope) -> Iterator[Finding]:
         )
 
 
-def _unused_reason(image: Image) -> str:
+def _unused_reason(image: Image, frees_nothing: bool) -> str:
     reason = "no instance, launch template or launch configuration uses it"
+    if frees_nothing:
+        reason += "; other images hold its snapshots"
     if image.last_launched_time is not None:
         reason += f"; last launched {image.last_launched_time:%Y-%m-%d}"
     if image.is_public:
@@ -156,7 +158,7 @@ def _unused_images(audit: AuditScope) -> Iterator[Finding]:
             ResourceKind.IMAGE,
             image.id,
             image.region,
-            _unused_reason(image),
+            _unused_reason(image, bool(loaded) and not freed),
             image.size_gib,
             monthly,
             {
@@ -187,7 +189,7 @@ def _unattached_volumes(audit: AuditScope) -> Iterator[Finding]:
             ResourceKind.VOLUME,
             volume.id,
             volume.region,
-            f"available: attached to no instance ({volume.volume_type}, {volume.size_gib} GiB)",
+            f"available: attached to no instance ({volume.volume_type})",
             volume.size_gib,
             round(volume_monthly(volume, audit.prices), 4),
             {

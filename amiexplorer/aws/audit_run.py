@@ -237,7 +237,8 @@ async def run_audit(
     return build_report(
         account.inventory,
         account.relations(),
-        account=account.identity.account_label,
+        account=account.identity.account_id,
+        account_alias=account.identity.account_alias,
         now=now or datetime.now(UTC),
         regions=regions,
         thresholds=options.thresholds,

@@ -1,0 +1,161 @@
+"""`amiexplorer audit`: run the audit of a checked connection and write the report.
+
+Exit status: 0 nothing found, 1 findings, 2 a region (or the whole run) failed; partial results
+are written all the same. Progress goes to stderr, and only when stderr is a terminal. Never
+imports Textual (an import-linter contract), so the command runs where Textual cannot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
+
+from amiexplorer.audit_output import OutputFormat, render
+from amiexplorer.aws.account import Account
+from amiexplorer.aws.audit import AuditReport
+from amiexplorer.aws.audit_run import (
+    DEFAULT_SHARING_LIMIT,
+    AuditOptions,
+    AuditProgress,
+    AuditStage,
+    run_audit,
+)
+from amiexplorer.aws.connect import Connection
+from amiexplorer.aws.errors import describe_problem
+from amiexplorer.config import Settings
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_FAILED = 2
+
+LIFT_HINT = "pass --sharing-limit 0"
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("a number of days cannot be negative")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("the limit cannot be negative (0 means no limit)")
+    return value
+
+
+def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of `amiexplorer audit` (the connection flags are added by the CLI)."""
+    group = parser.add_argument_group("audit")
+    group.add_argument(
+        "--format",
+        choices=[f.value for f in OutputFormat],
+        default=OutputFormat.TABLE.value,
+        help="table (humanized, the default), json or csv (exact, machine-readable)",
+    )
+    group.add_argument("--output", metavar="FILE", type=Path, help="write the report to FILE")
+    for kind in ("snapshot", "image", "volume"):
+        group.add_argument(
+            f"--{kind}-min-age",
+            metavar="DAYS",
+            type=_days,
+            help=f"report {kind}s only once this old (default: the config file's, else 0)",
+        )
+    group.add_argument(
+        "--sharing-limit",
+        metavar="N",
+        type=_count,
+        default=DEFAULT_SHARING_LIMIT,
+        help="read who images and snapshots are shared with (one call each) only when a kind "
+        f"has at most N of them; 0 reads them all (default {DEFAULT_SHARING_LIMIT}); "
+        "public findings are always complete",
+    )
+
+
+def audit_options(args: argparse.Namespace, settings: Settings) -> AuditOptions:
+    """Flags win over the config file's thresholds."""
+    thresholds = settings.thresholds
+    for kind in ("snapshot", "image", "volume"):
+        days = getattr(args, f"{kind}_min_age", None)
+        if days is not None:
+            thresholds = replace(thresholds, **{f"{kind}_min_age_days": days})
+    limit = args.sharing_limit
+    return AuditOptions(
+        thresholds=thresholds,
+        prices=settings.prices,
+        sharing_limit=limit or None,
+        lift_hint=LIFT_HINT,
+    )
+
+
+class _Progress:
+    """One self-overwriting line on a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def __call__(self, progress: AuditProgress) -> None:
+        if progress.stage is AuditStage.DONE:
+            self.stream.write("\r\033[K")
+        else:
+            self.stream.write(f"\r\033[Kaudit: {progress.describe()}")
+        self.stream.flush()
+
+
+async def _audit(connection: Connection, options: AuditOptions) -> AuditReport:
+    account = Account(connection)
+    progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        return await run_audit(account, options, progress)
+    finally:
+        await account.close()
+
+
+def exit_status(report: AuditReport) -> int:
+    """2 when anything failed, else 1 when something was found, else 0."""
+    if report.failed:
+        return EXIT_FAILED
+    return EXIT_FINDINGS if report.findings else EXIT_CLEAN
+
+
+def _warn(report: AuditReport) -> None:
+    for error in report.errors:
+        print(f"amiexplorer: audit incomplete: {error.region}: {error.error}", file=sys.stderr)
+    for note in report.notes:
+        print(f"amiexplorer: not checked: {note}", file=sys.stderr)
+
+
+def run_audit_command(connection: Connection, settings: Settings, args: argparse.Namespace) -> int:
+    """Audit, write the report (stdout or --output), and return the exit status."""
+    output_format = OutputFormat(args.format)
+    try:
+        report = asyncio.run(_audit(connection, audit_options(args, settings)))
+    except Exception as exc:  # no traceback reaches a user
+        print(f"amiexplorer: the audit failed: {describe_problem(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    text = render(report, output_format)
+    if args.output is not None:
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(
+                f"amiexplorer: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr
+            )
+            return EXIT_FAILED
+    else:
+        sys.stdout.write(text)
+    # The table on stdout already shows errors and notes; every other way, stderr says them.
+    if output_format is not OutputFormat.TABLE or args.output is not None:
+        _warn(report)
+    return exit_status(report)

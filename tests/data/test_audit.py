@@ -1,0 +1,124 @@
+"""The audit of the demo world over HTTP: exactly what was planted, and nothing on bad evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from amiexplorer.aws.account import Account
+from amiexplorer.aws.audit import AuditReport, FindingCode
+from amiexplorer.aws.audit_run import AuditOptions, AuditProgress, AuditStage, run_audit
+from amiexplorer.aws.connect import connect
+from amiexplorer.aws.session import AwsSession
+from amiexplorer.demo import DemoServer, Planted
+from tests.conftest import FIXED_NOW, demo_settings
+
+
+def ids(report: AuditReport, code: FindingCode, region: str | None = None) -> set[str]:
+    return {f.resource_id for f in report.group(code) if region in (None, f.region)}
+
+
+def expected(world: Planted) -> Mapping[FindingCode, frozenset[str]]:
+    """What the demo world planted, per finding code."""
+    return {
+        FindingCode.ORPHANED_SNAPSHOT: world.orphan_snapshots_deregistered_image
+        | world.orphan_snapshots_deleted_volume,
+        FindingCode.UNUSED_IMAGE: world.unused_images,
+        FindingCode.UNATTACHED_VOLUME: world.unattached_volumes,
+        FindingCode.PUBLIC_IMAGE: world.public_images,
+        FindingCode.PUBLIC_SNAPSHOT: world.public_snapshots,
+        FindingCode.SHARED_IMAGE: frozenset(world.shared_images),
+        FindingCode.SHARED_SNAPSHOT: frozenset(world.shared_snapshots),
+    }
+
+
+async def test_the_audit_finds_exactly_what_was_planted(
+    account: Account, world: Planted, demo_server: DemoServer
+) -> None:
+    seen: list[AuditProgress] = []
+    report = await run_audit(account, AuditOptions(sharing_limit=None), seen.append, now=FIXED_NOW)
+
+    assert not report.errors and not report.notes and not report.withheld_regions
+    for code, planted in expected(world).items():
+        assert planted, f"the demo world plants {code}"
+        assert ids(report, code) == planted, code
+    # The reasons match the way each orphan was made.
+    by_image = {
+        f.resource_id
+        for f in report.group(FindingCode.ORPHANED_SNAPSHOT)
+        if f.reason.startswith("source image deregistered")
+    }
+    assert by_image == world.orphan_snapshots_deregistered_image
+    assert world.snapshot_volume_exists_image_deregistered <= by_image
+    # The traps: none of these is reported.
+    orphans, unused = (
+        ids(report, FindingCode.ORPHANED_SNAPSHOT),
+        ids(report, FindingCode.UNUSED_IMAGE),
+    )
+    assert not orphans & (world.copy_snapshots | set(world.multi_image_snapshots))
+    assert world.copy_snapshots and world.multi_image_snapshots
+    for used in (
+        world.launch_template_only_images,
+        world.launch_configuration_only_images,
+        world.stopped_instance_images,
+    ):
+        assert used and not used & unused
+    assert world.terminated_instance_only_images <= unused
+    shared = {
+        f.resource_id: set(f.details["shared_with"])
+        for f in report.findings
+        if f.code in (FindingCode.SHARED_IMAGE, FindingCode.SHARED_SNAPSHOT)
+    }
+    assert shared == {**world.shared_images, **world.shared_snapshots}
+    assert report.totals.count == len(report.findings)
+    assert report.totals.monthly_cost_usd > 0
+
+    # Public snapshots came from one bulk listing per region; sharing from one call each.
+    requests = demo_server.requests
+    bulk = [r for r in requests if r.action == "DescribeSnapshots" and "RestorableBy.1" in r.params]
+    assert {r.region for r in bulk} == {r for r in world.regions if world.snapshots.get(r)}
+    attribute_calls = [r for r in requests if r.action == "DescribeSnapshotAttribute"]
+    assert len(attribute_calls) == sum(len(s) for s in world.snapshots.values())
+    stages = [p.stage for p in seen]
+    assert stages[0] is AuditStage.LOADING and stages[-1] is AuditStage.DONE
+    sharing = [p for p in seen if p.stage is AuditStage.SHARING]
+    assert sharing[-1].done == sharing[-1].total > 0
+
+
+async def test_incomplete_evidence_is_never_reported(
+    world: Planted, demo_server: DemoServer
+) -> None:
+    # Without launch templates, us-east-1 cannot tell which images are used.
+    demo_server.deny("DescribeLaunchTemplateVersions", "us-east-1")
+    account = Account(await connect(AwsSession(demo_settings(demo_server))))
+    try:
+        report = await run_audit(account, AuditOptions(sharing_limit=1), now=FIXED_NOW)
+    finally:
+        await account.close()
+
+    east = "us-east-1"
+    assert [e.region for e in report.errors] == [east]
+    assert "DescribeLaunchTemplateVersions" in report.errors[0].error
+    assert report.withheld_regions == (east,)
+    assert not ids(report, FindingCode.UNUSED_IMAGE, east)
+    assert not ids(report, FindingCode.ORPHANED_SNAPSHOT, east)
+    assert not ids(report, FindingCode.UNUSED_IMAGE) & world.launch_template_only_images
+    planted = expected(world)
+    for code in (FindingCode.ORPHANED_SNAPSHOT, FindingCode.UNUSED_IMAGE):
+        others = {i for i in planted[code] if world.region_of[i] != east}
+        assert ids(report, code) == others, code
+    # What rests on the resource's own record is still reported, public findings in full.
+    for code in (
+        FindingCode.UNATTACHED_VOLUME,
+        FindingCode.PUBLIC_IMAGE,
+        FindingCode.PUBLIC_SNAPSHOT,
+    ):
+        assert ids(report, code) == planted[code], code
+    # Over the sharing limit: no per-resource call, no shared findings, and the notes say so.
+    assert not report.group(FindingCode.SHARED_IMAGE) and not report.group(
+        FindingCode.SHARED_SNAPSHOT
+    )
+    assert not [r for r in demo_server.requests if r.action.endswith("Attribute")]
+    notes = " ".join(report.notes)
+    assert "shared-snapshot findings may be missing" in notes
+    assert "more than the limit of 1" in notes
+    assert f"{east} did not load completely" in notes
