@@ -23,6 +23,8 @@ SCENES: dict[str, tuple[str, ...]] = {
         "enter",
     ),
     "help": ("question_mark",),
+    "create-image-dialog": ("c",),
+    "activity": ("5",),
 }
 
 #: The sizes every scene is checked at: a roomy terminal and the classic 80x24.

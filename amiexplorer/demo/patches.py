@@ -12,6 +12,11 @@ Installed once per process, lazily (by ``DemoServer.start``, ``seed_world`` and
 - DeleteSnapshot refuses a snapshot that any registered image names (``InvalidSnapshot.InUse``);
   moto only checks the image the snapshot was created for.
 - Snapshots remember the KMS key of their volume (moto drops it).
+- CreateImage applies its ``snapshot`` TagSpecifications to the snapshots it makes, and
+  CopyImage honours CopyImageTags and TagSpecifications (moto raises NotImplementedError or
+  ignores them).
+- ResetImageAttribute (launchPermission) and ResetSnapshotAttribute (createVolumePermission)
+  make the resource private again (moto answers NotImplementedError).
 - DescribeImageAttribute for lastLaunchedTime, imdsSupport, tpmSupport, uefiData and ramdisk no
   longer crashes moto with an AttributeError, nor does it for an unknown or deregistered image
   (InvalidAMIID.NotFound / InvalidAMIID.Unavailable, as in AWS).
@@ -106,11 +111,16 @@ def _patch_snapshots(ebs_backend: type) -> None:
 
 def _patch_images(ami_backend: type) -> None:
     def create_image(original: Callable[..., Any]) -> Callable[..., Any]:
-        """Snapshot every volume of the instance; pending for image_seconds."""
+        """Snapshot every volume of the instance (tagged as asked); pending for image_seconds."""
 
         def wrapper(self: Any, instance_id: str, *a: Any, **kw: Any) -> Any:
+            specs = kw.pop("tag_specifications", None) or []
+            snapshot_tags = _tags_for("snapshot", specs)
+            kw["tag_specifications"] = [s for s in specs if s.get("ResourceType") != "snapshot"]
             ami = original(self, instance_id, *a, **kw)
             snapshots = imaging.capture_instance(self, ami, self.get_instance(instance_id))
+            if snapshot_tags:
+                self.create_tags([s.id for s in snapshots], snapshot_tags)
             settings = pending.active_settings()
             if settings is not None:
                 _mark_image(ami, snapshots, settings.image_seconds)
@@ -174,6 +184,65 @@ def _patch_images(ami_backend: type) -> None:
     _wrap(ami_backend, "register_image", register_image)
 
 
+def _tags_for(resource_type: str, specs: list[dict[str, Any]]) -> dict[str, str]:
+    """The tags TagSpecifications give resources of `resource_type`."""
+    return {
+        tag["Key"]: tag.get("Value", "")
+        for spec in specs
+        if spec.get("ResourceType") == resource_type
+        for tag in spec.get("Tags", [])
+    }
+
+
+def _patch_responses(amis_response: type, ebs_response: type) -> None:
+    """Calls moto answers with NotImplementedError, or whose parameters it ignores."""
+
+    def copy_image(self: Any) -> Any:
+        """CopyImage with CopyImageTags and TagSpecifications."""
+        from moto.core.responses import ActionResult
+        from moto.ec2.models import ec2_backends
+
+        source_id = self._get_param("SourceImageId")
+        source_region = self._get_param("SourceRegion")
+        self.error_on_dryrun()
+        image = self.ec2_backend.copy_image(
+            source_id, source_region, self._get_param("Name"), self._get_param("Description")
+        )
+        tags: dict[str, str] = {}
+        if str(self._get_param("CopyImageTags", False)).lower() == "true":
+            source_tags = ec2_backends[self.current_account][source_region].tags
+            tags.update(source_tags.get(source_id, {}))
+        tags.update(_tags_for("image", self._get_param("TagSpecifications", [])))
+        if tags:
+            self.ec2_backend.create_tags([image.id], tags)
+        return ActionResult({"ImageId": image.id})
+
+    def reset_image_attribute(self: Any) -> Any:
+        """Only launchPermission can be reset (as in AWS): the image becomes private."""
+        from moto.core.responses import ActionResult
+
+        image_id = self._get_param("ImageId")
+        self.error_on_dryrun()
+        self.ec2_backend.describe_images(ami_ids=[image_id])  # InvalidAMIID.NotFound
+        self.ec2_backend.amis[image_id].launch_permissions.clear()
+        return ActionResult({"Return": True})
+
+    def reset_snapshot_attribute(self: Any) -> Any:
+        """createVolumePermission reset: nobody else may create volumes from the snapshot."""
+        from moto.core.responses import EmptyResult
+
+        snapshot_id = self._get_param("SnapshotId")
+        self.error_on_dryrun()
+        snapshot = self.ec2_backend.get_snapshot(snapshot_id)
+        snapshot.create_volume_permission_groups.clear()
+        snapshot.create_volume_permission_userids.clear()
+        return EmptyResult()
+
+    amis_response.copy_image = copy_image  # type: ignore[attr-defined]
+    amis_response.reset_image_attribute = reset_image_attribute  # type: ignore[attr-defined]
+    ebs_response.reset_snapshot_attribute = reset_snapshot_attribute  # type: ignore[attr-defined]
+
+
 def _patch_snapshot_listing() -> None:
     from moto.ec2.responses.elastic_block_store import ElasticBlockStore
 
@@ -227,10 +296,13 @@ def install_patches() -> None:
             return
         from moto.ec2.models.amis import Ami, AmiBackend
         from moto.ec2.models.elastic_block_store import EBSBackend
+        from moto.ec2.responses.amis import AmisResponse
+        from moto.ec2.responses.elastic_block_store import ElasticBlockStore
 
         pending.install_descriptors()
         _patch_snapshots(EBSBackend)
         _patch_snapshot_listing()
         _patch_images(AmiBackend)
         _patch_ami_attributes(Ami)
+        _patch_responses(AmisResponse, ElasticBlockStore)
         _installed = True

@@ -97,20 +97,27 @@ async def test_create_image_end_to_end(
     assert done["parameters"]["NoReboot"] is False
 
 
-async def test_a_failing_create_is_reported_and_logged(
-    runner: ActionRunner, world: Planted, demo_server: DemoServer, action_log: ActionLog
+async def test_create_image_tags_the_snapshots_it_makes(
+    runner: ActionRunner, loaded: Account, world: Planted, action_log: ActionLog
 ) -> None:
-    # moto raises NotImplementedError for snapshot TagSpecifications in CreateImage (AWS
-    # accepts them); the demo answers UnsupportedOperation, as any failing call is reported.
-    instance, _volumes = _instance_with_volumes(world)
-    request = CreateImageRequest(instance, "tagged-image", snapshot_tags=(("Backup", "yes"),))
+    instance, volumes = _instance_with_volumes(world)
+    request = CreateImageRequest(
+        instance, "tagged-image", tags=(("Team", "web"),), snapshot_tags=(("Backup", "yes"),)
+    )
     report = await runner.run(request, Confirmation())
     (result,) = report.results
-    assert result.outcome is Outcome.FAILED and result.code == "UnsupportedOperation"
-    assert "CreateImage failed in us-east-1 (UnsupportedOperation)" in result.message
-    (real,) = calls(demo_server, "CreateImage", dry_run=False)
-    assert real.params["TagSpecification.1.ResourceType"] == "snapshot"
-    assert log_lines(action_log)[-1]["outcome"] == "failed"
+    assert result.outcome is Outcome.DONE, result.message
+    (image_id,) = result.new_ids
+    ec2 = await loaded.pool.get("ec2", "us-east-1")
+    (image,) = (await ec2.describe_images(ImageIds=[image_id]))["Images"]
+    assert _tags(image) == {"Team": "web"}
+    snapshot_ids = [m["Ebs"]["SnapshotId"] for m in image["BlockDeviceMappings"] if "Ebs" in m]
+    assert len(snapshot_ids) == len(volumes)
+    snapshots = (await ec2.describe_snapshots(SnapshotIds=snapshot_ids))["Snapshots"]
+    assert [_tags(s) for s in snapshots] == [{"Backup": "yes"}] * len(volumes)
+    line = assert_logged(action_log, "CreateImage", instance)
+    resource_types = [spec["ResourceType"] for spec in line["parameters"]["TagSpecifications"]]
+    assert resource_types == ["image", "snapshot"]
 
 
 async def test_create_snapshot_and_snapshots_of_an_instance(
@@ -251,6 +258,13 @@ async def test_copy_an_image_to_two_regions(
     assert sorted(line["new_ids"][0] for line in done) == sorted(report.new_ids)
     line = assert_logged(action_log, "CopyImage", source)
     assert line["parameters"]["SourceRegion"] == "us-east-1"
+    # CopyImageTags: each copy carries the source image's tags.
+    source_tags = dict(loaded.inventory.images[source].tags)
+    assert source_tags
+    for result in report.results:
+        ec2 = await loaded.pool.get("ec2", result.region)
+        (image,) = (await ec2.describe_images(ImageIds=list(result.new_ids)))["Images"]
+        assert _tags(image) == source_tags
 
 
 async def test_copy_a_snapshot_with_its_tags(

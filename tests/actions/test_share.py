@@ -173,14 +173,29 @@ async def test_make_private_removes_everyone_and_skips_what_is_private(
 
 
 async def test_make_private_for_everyone_resets_the_attribute(
-    runner: ActionRunner, world: Planted, demo_server: DemoServer, action_log: ActionLog
+    runner: ActionRunner,
+    loaded: Account,
+    world: Planted,
+    demo_server: DemoServer,
+    action_log: ActionLog,
 ) -> None:
-    # moto does not implement ResetImageAttribute: the demo answers UnsupportedOperation,
-    # which the runner reports as a failure of that item after a successful DryRun.
     (public_image,) = world.public_images
-    report = await runner.run(MakePrivateRequest((public_image,), everyone=True), Confirmation())
-    (result,) = report.results
-    assert result.action == "ResetImageAttribute"
-    assert result.outcome is Outcome.FAILED and result.code == "UnsupportedOperation"
+    public_snapshot = sorted(world.public_snapshots)[0]
+    shared_image = sorted(set(world.shared_images) - {public_image})[0]
+    request = MakePrivateRequest((public_image, public_snapshot, shared_image), everyone=True)
+    report = await runner.run(request, Confirmation(count=3))
+    assert [r.action for r in report.results] == [
+        "ResetImageAttribute",
+        "ResetSnapshotAttribute",
+        "ResetImageAttribute",
+    ]
+    assert [r.outcome for r in report.results] == [Outcome.DONE] * 3, report.summary()
+    for image in (public_image, shared_image):
+        assert await _launch_permissions(loaded, world.region_of[image], image) == []
+        assert loaded.inventory.images[image].shared_with == ()
+    snapshot_region = world.region_of[public_snapshot]
+    assert await _volume_permissions(loaded, snapshot_region, public_snapshot) == []
     assert_preflight_first(demo_server, "ResetImageAttribute")
-    assert [line["outcome"] for line in log_lines(action_log)] == ["dry-run-ok", "failed"]
+    assert_preflight_first(demo_server, "ResetSnapshotAttribute")
+    outcomes = [line["outcome"] for line in log_lines(action_log)]
+    assert outcomes.count("dry-run-ok") == 2 and outcomes.count("done") == 3

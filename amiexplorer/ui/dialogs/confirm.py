@@ -21,6 +21,7 @@ from textual.widgets import Checkbox, Input, Static
 from amiexplorer.aws.action_plan import Confirmation, Plan
 from amiexplorer.aws.inventory import Inventory
 from amiexplorer.ui import formatting as fmt
+from amiexplorer.ui.widgets.toggles import TickBox
 
 Replan = Callable[[bool], Plan]
 
@@ -104,7 +105,7 @@ class ConfirmDialog(ModalScreen[tuple[Confirmation, Plan] | None]):
                 yield Static(plan_table(self.plan, self.inventory), id="plan")
                 yield Static(_notes(self.plan), id="notes")
                 if self.toggle is not None:
-                    yield Checkbox(self.toggle[0], value=True, id="toggle")
+                    yield TickBox(self.toggle[0], value=True, id="toggle")
                 if needs.count is not None:
                     yield Static(
                         f"Type {needs.count} (the number of resources) to confirm:", classes="label"

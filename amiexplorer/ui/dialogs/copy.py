@@ -15,6 +15,7 @@ from amiexplorer.aws.action_requests import ActionRequest, CopyImageRequest, Cop
 from amiexplorer.aws.models import Image, Snapshot
 from amiexplorer.aws.validation import Problem, check_kms_key
 from amiexplorer.ui.dialogs.form import FormDialog, explain, label
+from amiexplorer.ui.widgets.toggles import TickBox, TickList
 
 ONE_ONLY = (
     "CopyImage and CopySnapshot copy one source at a time: unmark (A) and put the cursor on "
@@ -59,7 +60,7 @@ class CopyDialog(FormDialog):
         )
         yield label("Target regions (space toggles)")
         regions = [r for r in self.context.account.region_names if r != source.region]
-        yield SelectionList[str](*((r, r) for r in regions), id="target_regions")
+        yield TickList(*((r, r) for r in regions), id="target_regions")
         if isinstance(source, Image):
             yield label("Name (unique among the images of each target region)")
             yield Input(source.name or "", id="name")
@@ -67,7 +68,7 @@ class CopyDialog(FormDialog):
         default = source.description if isinstance(source, Image) else ""
         yield Input(default, placeholder="empty: AWS's own description", id="description")
         encrypted = is_encrypted(source)
-        yield Checkbox(
+        yield TickBox(
             "Encrypt the copies", encrypted, id="encrypted", disabled=encrypted, compact=True
         )
         if encrypted:
@@ -75,7 +76,7 @@ class CopyDialog(FormDialog):
         yield label("KMS key").add_class("kms")
         yield Input(placeholder=KMS_HELP, id="kms_key_id", classes="kms")
         yield Static("empty: the target region's default EBS key", classes="explain kms")
-        yield Checkbox(f"Copy the {kind}'s tags", id="copy_tags", compact=True)
+        yield TickBox(f"Copy the {kind}'s tags", id="copy_tags", compact=True)
 
     def on_mount(self) -> None:
         """A key only with encryption; start in the region list (after the base's focus)."""

@@ -19,6 +19,7 @@ from amiexplorer.aws.action_requests import (
 from amiexplorer.aws.models import Instance
 from amiexplorer.aws.validation import IMAGE_NAME_CHARACTERS, Problem, check_image_name
 from amiexplorer.ui.dialogs.form import FormDialog, explain, label, parse_tags
+from amiexplorer.ui.widgets.toggles import TickBox
 
 REBOOT = "The instance reboots first, so that its file systems are consistent in the image."
 NO_REBOOT = (
@@ -58,7 +59,7 @@ class CreateImageDialog(FormDialog):
             f"{instance.id}{named} in {instance.region}, {instance.state}, "
             f"{len(instance.volume_ids)} volume(s)"
         )
-        yield Checkbox(
+        yield TickBox(
             "Snapshot all its volumes instead (CreateSnapshots, crash-consistent)",
             id="snapshots_instead",
             compact=True,
@@ -68,15 +69,15 @@ class CreateImageDialog(FormDialog):
         yield Static("", id="name-hint", classes="explain image-only")
         yield label("Description")
         yield Input(placeholder="optional, up to 255 characters", id="description")
-        yield Checkbox("No reboot", id="no_reboot", classes="image-only", compact=True)
+        yield TickBox("No reboot", id="no_reboot", classes="image-only", compact=True)
         yield Static(REBOOT, id="reboot-hint", classes="explain image-only")
-        yield Checkbox(
+        yield TickBox(
             "Exclude the boot volume",
             id="exclude_boot_volume",
             classes="volumes-only",
             compact=True,
         )
-        yield Checkbox(
+        yield TickBox(
             "Copy each volume's tags onto its snapshot",
             id="copy_tags",
             classes="volumes-only",

@@ -23,6 +23,7 @@ from amiexplorer.aws.validation import (
 )
 from amiexplorer.ui.dialogs.create_image import TAGS_FORMAT
 from amiexplorer.ui.dialogs.form import FormDialog, explain, label, parse_tags
+from amiexplorer.ui.widgets.toggles import TickBox
 
 ZONE_LETTERS = "abc"
 KMS_HELP = "key id, key ARN, alias/<name> or alias ARN; empty: the account's default EBS key"
@@ -70,7 +71,7 @@ class CreateVolumeDialog(FormDialog):
         yield label("Throughput in MiB/s").add_class("throughput")
         yield Input(id="throughput", type="integer", classes="throughput")
         yield Static("", id="volume-hint", classes="explain")
-        yield Checkbox(
+        yield TickBox(
             "Encrypted", snap.encrypted, id="encrypted", disabled=snap.encrypted, compact=True
         )
         yield label("KMS key").add_class("kms")

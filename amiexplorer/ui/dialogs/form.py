@@ -75,7 +75,18 @@ class FormDialog(ModalScreen[ActionRequest | None]):
     FormDialog #keys { color: $text-muted; }
     FormDialog Input { border: tall $panel; }
     FormDialog Input.-invalid { border: tall $error; }
+    FormDialog SelectionList.-invalid, FormDialog Select.-invalid { border: tall $error; }
+    /* On a short terminal (80x24 over SSH) every field is one line, so a form fits. */
+    FormDialog.-short Input {
+        border: none; height: 1; padding: 0 1; background: $boost;
+    }
+    FormDialog.-short Input:focus { background: $primary 30%; }
+    FormDialog.-short Input.-invalid { background: $error 40%; }
+    FormDialog.-short .label { margin-top: 0; }
     """
+
+    #: Below 32 rows the short layout applies (Textual adds the class on resize).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     TITLE = "Action"
 
@@ -110,8 +121,9 @@ class FormDialog(ModalScreen[ActionRequest | None]):
         """Say what is wrong, next to the form; mark the fields concerned."""
         problems = list(problems)
         lines = [p if isinstance(p, str) else p.message for p in problems]
-        for field_input in self.query(Input):
-            field_input.remove_class("-invalid")
+        # Any field can be marked (inputs, region lists, selects), so clear them all.
+        for marked in self.query(".-invalid"):
+            marked.remove_class("-invalid")
         for problem in problems:
             field = getattr(problem, "field", None)
             if field:

@@ -32,6 +32,7 @@ from amiexplorer.aws.validation import (
     check_ou_arn,
 )
 from amiexplorer.ui.dialogs.form import FormDialog, explain, label, parse_list
+from amiexplorer.ui.widgets.toggles import TickBox
 
 #: At most this many sharing reads at once when many resources are chosen.
 READ_CONCURRENCY = 8
@@ -96,7 +97,7 @@ class ShareDialog(FormDialog):
             yield Input(placeholder="arn:aws:organizations::…", id="add_organizations")
             yield label("Organization or OU ARNs to remove")
             yield Input(id="remove_organizations")
-        yield Checkbox("Make public: everyone may use it", id="public", compact=True)
+        yield TickBox("Make public: everyone may use it", id="public", compact=True)
         yield Static("", id="public-hint", classes="warning")
 
     def on_mount(self) -> None:

@@ -84,7 +84,7 @@ class ExplorerScreen(Screen[None]):
             "command",
             "Command",
             id="command",
-            tooltip="Run a command (:inst, :region NAME ...)",
+            tooltip="Command line (:inst, :region NAME)",
         ),
         Binding("enter", "details", "Details", id="details", tooltip="Show details of the row"),
         Binding(
@@ -117,7 +117,7 @@ class ExplorerScreen(Screen[None]):
             "refresh",
             "Refresh",
             id="refresh",
-            tooltip="Reload every region (the cursor stays)",
+            tooltip="Reload every region (cursor stays)",
         ),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key of this screen"),
         Binding(

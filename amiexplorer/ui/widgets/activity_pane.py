@@ -10,14 +10,14 @@ from textual.widgets import DataTable
 from amiexplorer.ui import formatting as fmt
 from amiexplorer.ui.activity import Activity, Operation
 
-#: Column headings and widths: the description is cut so progress always shows.
+#: Column headings and widths. The description comes last and takes what the pane has left;
+#: progress (or the state, for work that has none) is never cut.
 COLUMNS = (
     ("Resource", 22),
+    ("Progress", 16),
+    ("Elapsed", 7),
     ("Region", 14),
-    ("State", 12),
-    ("Progress", 15),
-    ("Elapsed", 8),
-    ("What", 40),
+    ("What", 24),
 )
 
 
@@ -29,19 +29,15 @@ def _elapsed(operation: Operation, now: datetime) -> str:
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
-def _state(operation: Operation) -> Text:
-    if operation.in_flight:
-        return Text(operation.state, style="yellow")
-    if operation.succeeded:
-        return Text(f"✓ {operation.state}", style="green")
-    return Text(f"✗ {operation.state}", style="bold red")
-
-
 def _progress(operation: Operation) -> Text:
+    """A bar while AWS reports progress, else the state; a mark once it is over."""
+    if not operation.in_flight:
+        if operation.succeeded:
+            return Text(f"✓ {operation.state}", style="green")
+        return Text(f"✗ {operation.state}", style="bold red")
     if operation.progress is None:
-        return Text("…" if operation.in_flight else "", style="dim")
-    style = "yellow" if operation.in_flight else "green" if operation.succeeded else "red"
-    return Text(fmt.progress_bar(operation.progress), style=style)
+        return Text(operation.state, style="yellow")
+    return Text(fmt.progress_bar(operation.progress, width=10), style="yellow")
 
 
 class ActivityPane(DataTable[Text | str]):
@@ -55,22 +51,34 @@ class ActivityPane(DataTable[Text | str]):
     def __init__(self, activity: Activity, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.activity = activity
+        self._shown_at: datetime | None = None
 
-    def on_mount(self) -> None:
-        """The columns."""
-        for label, width in COLUMNS:
+    def _add_columns(self) -> None:
+        """The columns; the description takes whatever width the others leave."""
+        fixed = sum(width + 2 * self.cell_padding for _label, width in COLUMNS[:-1])
+        what = max(COLUMNS[-1][1], self.scrollable_content_region.width - fixed - 2)
+        for label, width in (*COLUMNS[:-1], (COLUMNS[-1][0], what)):
             self.add_column(label, key=label.lower(), width=width)
 
+    def on_resize(self) -> None:
+        """The description column follows the pane's width."""
+        if self._shown_at is not None:
+            self.show(self._shown_at)
+
     def show(self, now: datetime) -> None:
-        """Redraw every row from the activity model."""
-        self.clear()
+        """Redraw every row from the activity model; the cursor stays on its operation."""
+        self._shown_at = now
+        row = self.cursor_row
+        self.clear(columns=True)
+        self._add_columns()
         for operation in self.activity.listed():
             self.add_row(
                 operation.target.resource_id,
-                operation.target.region,
-                _state(operation),
                 _progress(operation),
                 _elapsed(operation, now),
+                operation.target.region,
                 Text(operation.label, overflow="ellipsis", no_wrap=True),
                 key=operation.target.resource_id,
             )
+        if self.row_count:
+            self.move_cursor(row=min(row, self.row_count - 1))
