@@ -86,7 +86,7 @@ class FormDialog(ModalScreen[ActionRequest | None]):
     """
 
     #: Below 32 rows the short layout applies (Textual adds the class on resize).
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012 (Textual types it so)
 
     TITLE = "Action"
 
