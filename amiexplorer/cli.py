@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, NoReturn
 from amiexplorer import __version__
 from amiexplorer.audit_command import add_audit_arguments, run_audit_command
 from amiexplorer.aws.connect import Connection, StartupError, connect
-from amiexplorer.aws.session import AwsSession, ConnectionSettings
+from amiexplorer.aws.session import AwsSession, ConnectionSettings, preload_service_data
 from amiexplorer.config import ConfigError, Settings, load_settings
+from amiexplorer.startup import startup_allocations
 
 if TYPE_CHECKING:
-    from amiexplorer.demo import DemoServer
+    from amiexplorer.demo.process import DemoProcess
 
 PROG = "amiexplorer"
 EXIT_BAD_START = 2
@@ -110,22 +111,50 @@ def connection_settings(args: argparse.Namespace, settings: Settings) -> Connect
     )
 
 
-def start_demo(chosen: ConnectionSettings) -> tuple[DemoServer, ConnectionSettings]:
-    """Start the embedded demo world and point the settings at it."""
-    from amiexplorer.demo import DEMO_CREDENTIALS, DEMO_REGIONS, start_demo
+def start_demo(
+    chosen: ConnectionSettings, meanwhile: Callable[[], object] | None = None
+) -> tuple[DemoProcess, ConnectionSettings]:
+    """Start the demo world in a child process and point the settings at it.
 
-    server, _planted = start_demo()
+    The child may already be running (``__main__`` starts it before the heavy imports);
+    ``meanwhile`` runs while it seeds, on this core. A failure ends the program with one line.
+    """
+    from amiexplorer.demo import DEMO_CREDENTIALS, DEMO_REGIONS
+    from amiexplorer.demo.process import DemoStartError, claim
+
+    server = claim()
+    try:
+        if meanwhile is not None:
+            meanwhile()
+        endpoint_url = server.wait_ready()
+    except DemoStartError as exc:
+        fail(f"the demo world did not start: {exc}")
+    except BaseException:
+        server.stop()
+        raise
     access_key, secret_key = DEMO_CREDENTIALS
     demo = ConnectionSettings(
         profile=None,
         regions=chosen.regions or DEMO_REGIONS,
-        endpoint_url=server.endpoint_url,
+        endpoint_url=endpoint_url,
         read_only=chosen.read_only,
         endpoint_label="demo world (moto, on this machine)",
         access_key_id=access_key,
         secret_access_key=secret_key,
     )
     return server, demo
+
+
+def _prepare(tui: bool) -> Callable[[], None]:
+    """Work the start needs anyway, done while the demo world starts on the other core."""
+
+    def prepare() -> None:
+        with startup_allocations():
+            preload_service_data()
+            if tui:
+                import amiexplorer.ui.app  # noqa: F401
+
+    return prepare
 
 
 def check_connection(chosen: ConnectionSettings) -> Connection:
@@ -155,10 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         fail(str(exc))
     chosen = connection_settings(args, settings)
-    server: DemoServer | None = None
+    server: DemoProcess | None = None
     try:
         if args.demo:
-            server, chosen = start_demo(chosen)
+            server, chosen = start_demo(chosen, _prepare(tui=args.command is None))
         connection = check_connection(chosen)
         if args.command == "whoami":
             print_identity(connection)

@@ -186,9 +186,9 @@ def one_run(
             os.kill(int(line.split()[0]), signal.SIGKILL)
         os.close(master)
         shutil.rmtree(home, ignore_errors=True)
-    if run.error is None and "loaded" not in run.times:
+    if "loaded" not in run.times:
         tail = _ESCAPES.sub(b"", bytes(raw[-2000:])).decode("utf-8", "replace")
-        run.error = f"never loaded (status {run.status}): {tail[-300:]!r}"
+        run.error = f"{run.error or ''} never loaded (status {run.status}): {tail[-300:]!r}"
     return run
 
 

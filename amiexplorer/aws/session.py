@@ -9,6 +9,7 @@ backs off on throttling and rate-limits the client, so no caller writes a retry 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import os
 from contextlib import AsyncExitStack
@@ -20,6 +21,8 @@ import botocore.loaders
 import botocore.session
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
+from botocore.exceptions import DataNotFoundError
+from botocore.utils import get_environ_proxies
 
 from amiexplorer import __version__
 
@@ -101,6 +104,36 @@ def known_region_names() -> frozenset[str]:
     return frozenset(names)
 
 
+#: Every service amiexplorer calls, and the data files their clients read.
+_SERVICES = ("sts", "iam", "ec2", "autoscaling")
+_SERVICE_DATA = ("service-2", "endpoint-rule-set-1", "paginators-1")
+
+
+def preload_service_data() -> None:
+    """Parse botocore's bundled data for every service amiexplorer calls, ahead of need.
+
+    The first clients would otherwise parse it on the critical path (EC2's model alone takes
+    ~0.4 s); the demo start does it while its world seeds in a child process. Cached once per
+    process by the shared loader, so it is never done twice.
+    """
+    known_region_names()  # the endpoint data, and EC2's model
+    loader = _shared_loader()
+    for service in _SERVICES:
+        for kind in _SERVICE_DATA:
+            with contextlib.suppress(DataNotFoundError):  # not every service has paginators
+                loader.load_service_model(service, kind)
+
+
+def _plain_http_without_proxy(url: str) -> bool:
+    """True for an ``http://`` endpoint reached directly (the demo world, LocalStack).
+
+    No TLS happens there, yet aiobotocore would build a certificate store for every client
+    (~50 ms of CPU each, a dozen clients at start-up); ``verify=False`` skips that and changes
+    nothing else. Through a proxy, whose connection may be TLS, verification stays on.
+    """
+    return url.startswith("http://") and not get_environ_proxies(url).get("http")
+
+
 class AwsSession:
     """An aiobotocore session plus the settings it was made from."""
 
@@ -164,6 +197,8 @@ class AwsSession:
         kwargs: dict[str, Any] = {"region_name": region, "config": config}
         if self.settings.endpoint_url:
             kwargs["endpoint_url"] = self.settings.endpoint_url
+            if _plain_http_without_proxy(self.settings.endpoint_url):
+                kwargs["verify"] = False
         if self.settings.access_key_id:
             kwargs["aws_access_key_id"] = self.settings.access_key_id
             kwargs["aws_secret_access_key"] = self.settings.secret_access_key

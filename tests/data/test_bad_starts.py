@@ -170,3 +170,15 @@ def test_whoami_on_the_demo(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert DEMO_ACCOUNT_ID in result.stdout
     assert "us-east-1" in result.stdout and "ap-southeast-2" in result.stdout
+
+
+def test_a_demo_world_that_cannot_start(tmp_path: Path) -> None:
+    # A broken moto install, as the demo world's child process would meet it.
+    shadow = tmp_path / "shadow" / "moto"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('moto is broken here')\n")
+    assert_bad_start(
+        run(["--demo", "whoami"], tmp_path, {"PYTHONPATH": str(shadow.parent)}),
+        "the demo world did not start",
+        "ImportError: moto is broken here",
+    )
