@@ -139,6 +139,7 @@ async def measure_app(endpoint_url: str) -> dict[str, Any]:
             "p95": percentile(filter_ms, 0.95),
             "max": max(filter_ms),
             "keystrokes": len(filter_ms),
+            "samples": [round(ms, 1) for ms in filter_ms],
         }
         await key("escape")
         sort_ms: dict[str, float] = {}

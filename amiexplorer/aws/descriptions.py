@@ -55,6 +55,10 @@ class DescriptionRef:
 
 def parse_description(description: str) -> DescriptionRef | None:
     """The origin named by a snapshot description, or None for a person's own text."""
+    if "CreateImage" not in description and "Copied" not in description:
+        # Every pattern below names one of these words; most descriptions name neither, and
+        # this test is what a sort over 100,000 snapshots' descriptions costs.
+        return None
     copied = _COPY_SNAPSHOT.search(description)
     copied_from = copied["source_region"] if copied else None
     if match := _CREATE_IMAGE.search(description):

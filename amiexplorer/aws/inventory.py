@@ -7,7 +7,7 @@ them in. A UI applies events as they arrive, so rows show before everything has 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -61,6 +61,10 @@ class RegionFinished:
 
 InventoryEvent = RegionStarted | PageLoaded | RegionFinished
 
+#: Told of every change: (old, new) for a replacement, (None, new) for an addition and
+#: (old, None) for a removal. Indexes over the inventory (the relation graph) follow it so.
+InventoryWatcher = Callable[[Any, Any], None]
+
 
 class RegionState(StrEnum):
     """Where a region is in its loading."""
@@ -99,10 +103,13 @@ class Inventory:
         self.launch_configurations: dict[str, LaunchConfiguration] = {}
         self.regions: dict[str, RegionStatus] = {name: RegionStatus(name) for name in regions}
         self._staging: dict[str, list[Resource]] = {}
-
-    def table(self, kind: ResourceKind) -> dict[str, Any]:
-        """The id -> resource mapping that holds `kind`."""
-        tables: dict[ResourceKind, dict[str, Any]] = {
+        #: Goes up with every change, so views (the row models) know when to recompute.
+        self.version = 0
+        self._watchers: list[InventoryWatcher] = []
+        #: The live relation index, kept by amiexplorer.aws.relations (built once, then
+        #: updated change by change instead of rebuilt for every redraw).
+        self.relation_index: Any = None
+        self._tables: dict[ResourceKind, dict[str, Any]] = {
             ResourceKind.INSTANCE: self.instances,
             ResourceKind.VOLUME: self.volumes,
             ResourceKind.SNAPSHOT: self.snapshots,
@@ -110,7 +117,14 @@ class Inventory:
             ResourceKind.LAUNCH_TEMPLATE_VERSION: self.launch_template_versions,
             ResourceKind.LAUNCH_CONFIGURATION: self.launch_configurations,
         }
-        return tables[kind]
+
+    def watch(self, watcher: InventoryWatcher) -> None:
+        """Call `watcher(old, new)` on every change from now on."""
+        self._watchers.append(watcher)
+
+    def table(self, kind: ResourceKind) -> dict[str, Any]:
+        """The id -> resource mapping that holds `kind`."""
+        return self._tables[kind]
 
     def status(self, region: str) -> RegionStatus:
         """The status of `region`, created on first mention."""
@@ -154,22 +168,33 @@ class Inventory:
         """Add or replace one resource (loaders and the watcher both use this)."""
         kind = KIND_OF[type(resource)]
         table = self.table(kind)
-        if resource.id not in table:
+        resource_id = resource.id
+        old = table.get(resource_id)
+        if old is None:
             self.status(resource.region).counts[kind] += 1
-        table[resource.id] = resource
+        table[resource_id] = resource
+        self.version += 1
+        for watcher in self._watchers:
+            watcher(old, resource)
 
     def remove(self, kind: ResourceKind, resource_id: str) -> None:
         """Forget one resource, for example after it was deleted."""
         resource = self.table(kind).pop(resource_id, None)
         if resource is not None:
             self.status(resource.region).counts[kind] -= 1
+            self.version += 1
+            for watcher in self._watchers:
+                watcher(resource, None)
 
     def _forget_region(self, region: str) -> None:
         for kind in ResourceKind:
             table = self.table(kind)
             for key in [k for k, v in table.items() if v.region == region]:
-                del table[key]
+                old = table.pop(key)
+                for watcher in self._watchers:
+                    watcher(old, None)
         self.status(region).counts.clear()
+        self.version += 1
 
     def get(self, resource_id: str) -> Resource | None:
         """Any resource by id, whatever its kind."""

@@ -2,10 +2,17 @@
 
 botocore already parses most timestamps into aware datetimes, but DescribeImages returns
 CreationDate and DeprecationTime as ISO-8601 strings, so those are parsed here.
+
+An account can hold 100,000 snapshots, so the models are kept small: every time is stored in
+UTC with the one shared `UTC` zone (botocore may hand out a time zone object per value, and
+its offset is then computed in Python on every comparison), and the strings that repeat
+across resources (states, owners, zones, types, KMS keys, volume ids, tag keys and values)
+are interned so that one copy serves them all.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -26,18 +33,30 @@ from amiexplorer.aws.models import (
 Item = Mapping[str, Any]
 
 
+_intern = sys.intern
+
+
+def _shared(value: object) -> str | None:
+    """An interned copy of a string that repeats across resources (None stays None)."""
+    return _intern(value) if isinstance(value, str) else None
+
+
 def parse_time(value: object) -> datetime | None:
-    """A datetime from a botocore timestamp or an ISO-8601 string; None if absent or bad."""
+    """A UTC datetime from a botocore timestamp or an ISO-8601 string; None if absent or bad."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value if value.tzinfo is UTC else value.astimezone(UTC)
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=UTC)
+        return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
     return None
 
 
@@ -54,7 +73,9 @@ def parse_tags(items: object) -> Tags:
     """EC2's [{'Key': k, 'Value': v}] as a tuple of pairs, in a stable order."""
     if not isinstance(items, list):
         return ()
-    return tuple(sorted((str(t.get("Key", "")), str(t.get("Value", ""))) for t in items))
+    return tuple(
+        sorted((_intern(str(t.get("Key", ""))), _intern(str(t.get("Value", "")))) for t in items)
+    )
 
 
 def _optional_int(value: object) -> int | None:
@@ -65,12 +86,12 @@ def parse_block_device_mapping(item: Item) -> BlockDeviceMapping:
     """An image's block device mapping."""
     ebs = item.get("Ebs") or {}
     return BlockDeviceMapping(
-        device_name=str(item.get("DeviceName", "")),
+        device_name=_intern(str(item.get("DeviceName", ""))),
         snapshot_id=ebs.get("SnapshotId") or None,
         volume_size_gib=_optional_int(ebs.get("VolumeSize")),
-        volume_type=ebs.get("VolumeType"),
+        volume_type=_shared(ebs.get("VolumeType")),
         encrypted=ebs.get("Encrypted"),
-        kms_key_id=ebs.get("KmsKeyId"),
+        kms_key_id=_shared(ebs.get("KmsKeyId")),
         delete_on_termination=ebs.get("DeleteOnTermination"),
         iops=_optional_int(ebs.get("Iops")),
         throughput=_optional_int(ebs.get("Throughput")),
@@ -87,9 +108,9 @@ def parse_instance(item: Item, region: str) -> Instance:
         if ebs.get("VolumeId"):
             devices.append(
                 InstanceBlockDevice(
-                    device_name=str(mapping.get("DeviceName", "")),
-                    volume_id=str(ebs["VolumeId"]),
-                    status=ebs.get("Status"),
+                    device_name=_intern(str(mapping.get("DeviceName", ""))),
+                    volume_id=_intern(str(ebs["VolumeId"])),
+                    status=_shared(ebs.get("Status")),
                     delete_on_termination=ebs.get("DeleteOnTermination"),
                     attach_time=parse_time(ebs.get("AttachTime")),
                 )
@@ -98,19 +119,19 @@ def parse_instance(item: Item, region: str) -> Instance:
     return Instance(
         instance_id=str(item["InstanceId"]),
         region=region,
-        state=str((item.get("State") or {}).get("Name", "unknown")),
-        instance_type=str(item.get("InstanceType", "")),
-        image_id=item.get("ImageId"),
+        state=_intern(str((item.get("State") or {}).get("Name", "unknown"))),
+        instance_type=_intern(str(item.get("InstanceType", ""))),
+        image_id=_shared(item.get("ImageId")),
         launch_time=parse_time(item.get("LaunchTime")),
-        availability_zone=placement.get("AvailabilityZone"),
-        platform=item.get("PlatformDetails") or item.get("Platform"),
-        architecture=item.get("Architecture"),
+        availability_zone=_shared(placement.get("AvailabilityZone")),
+        platform=_shared(item.get("PlatformDetails") or item.get("Platform")),
+        architecture=_shared(item.get("Architecture")),
         private_ip=item.get("PrivateIpAddress"),
         public_ip=item.get("PublicIpAddress"),
-        vpc_id=item.get("VpcId"),
-        subnet_id=item.get("SubnetId"),
-        key_name=item.get("KeyName"),
-        root_device_name=item.get("RootDeviceName"),
+        vpc_id=_shared(item.get("VpcId")),
+        subnet_id=_shared(item.get("SubnetId")),
+        key_name=_shared(item.get("KeyName")),
+        root_device_name=_shared(item.get("RootDeviceName")),
         block_devices=tuple(devices),
         tags=parse_tags(item.get("Tags")),
     )
@@ -120,9 +141,9 @@ def parse_volume(item: Item, region: str) -> Volume:
     """One DescribeVolumes item."""
     attachments = tuple(
         VolumeAttachment(
-            instance_id=str(a.get("InstanceId", "")),
-            device=a.get("Device"),
-            state=a.get("State"),
+            instance_id=_intern(str(a.get("InstanceId", ""))),
+            device=_shared(a.get("Device")),
+            state=_shared(a.get("State")),
             delete_on_termination=a.get("DeleteOnTermination"),
             attach_time=parse_time(a.get("AttachTime")),
         )
@@ -132,16 +153,16 @@ def parse_volume(item: Item, region: str) -> Volume:
     return Volume(
         volume_id=str(item["VolumeId"]),
         region=region,
-        availability_zone=str(item.get("AvailabilityZone", "")),
-        state=str(item.get("State", "unknown")),
+        availability_zone=_intern(str(item.get("AvailabilityZone", ""))),
+        state=_intern(str(item.get("State", "unknown"))),
         size_gib=int(item.get("Size") or 0),
-        volume_type=str(item.get("VolumeType", "")),
+        volume_type=_intern(str(item.get("VolumeType", ""))),
         create_time=parse_time(item.get("CreateTime")),
         encrypted=bool(item.get("Encrypted", False)),
-        kms_key_id=item.get("KmsKeyId"),
+        kms_key_id=_shared(item.get("KmsKeyId")),
         iops=_optional_int(item.get("Iops")),
         throughput=_optional_int(item.get("Throughput")),
-        snapshot_id=item.get("SnapshotId") or None,
+        snapshot_id=_shared(item.get("SnapshotId") or None),
         multi_attach_enabled=bool(item.get("MultiAttachEnabled", False)),
         attachments=attachments,
         tags=parse_tags(item.get("Tags")),
@@ -153,16 +174,16 @@ def parse_snapshot(item: Item, region: str) -> Snapshot:
     return Snapshot(
         snapshot_id=str(item["SnapshotId"]),
         region=region,
-        owner_id=str(item.get("OwnerId", "")),
-        state=str(item.get("State", "unknown")),
+        owner_id=_intern(str(item.get("OwnerId", ""))),
+        state=_intern(str(item.get("State", "unknown"))),
         progress=parse_progress(item.get("Progress")),
-        volume_id=item.get("VolumeId") or None,
+        volume_id=_shared(item.get("VolumeId") or None),
         volume_size_gib=int(item.get("VolumeSize") or 0),
         start_time=parse_time(item.get("StartTime")),
         description=str(item.get("Description") or ""),
         encrypted=bool(item.get("Encrypted", False)),
-        kms_key_id=item.get("KmsKeyId"),
-        storage_tier=str(item.get("StorageTier") or "standard"),
+        kms_key_id=_shared(item.get("KmsKeyId")),
+        storage_tier=_intern(str(item.get("StorageTier") or "standard")),
         restore_expiry_time=parse_time(item.get("RestoreExpiryTime")),
         state_message=item.get("StateMessage"),
         tags=parse_tags(item.get("Tags")),
@@ -171,7 +192,7 @@ def parse_snapshot(item: Item, region: str) -> Snapshot:
 
 def parse_image(item: Item, region: str, account_id: str) -> Image:
     """One DescribeImages item; `owned` compares its owner with the caller's account."""
-    owner = str(item.get("OwnerId", ""))
+    owner = _intern(str(item.get("OwnerId", "")))
     return Image(
         image_id=str(item["ImageId"]),
         region=region,
@@ -179,15 +200,15 @@ def parse_image(item: Item, region: str, account_id: str) -> Image:
         owned=owner == account_id,
         name=item.get("Name"),
         description=str(item.get("Description") or ""),
-        state=str(item.get("State", "unknown")),
+        state=_intern(str(item.get("State", "unknown"))),
         creation_date=parse_time(item.get("CreationDate")),
         is_public=bool(item.get("Public", False)),
-        architecture=item.get("Architecture"),
-        platform_details=item.get("PlatformDetails"),
-        root_device_type=item.get("RootDeviceType"),
-        root_device_name=item.get("RootDeviceName"),
-        virtualization_type=item.get("VirtualizationType"),
-        image_owner_alias=item.get("ImageOwnerAlias"),
+        architecture=_shared(item.get("Architecture")),
+        platform_details=_shared(item.get("PlatformDetails")),
+        root_device_type=_shared(item.get("RootDeviceType")),
+        root_device_name=_shared(item.get("RootDeviceName")),
+        virtualization_type=_shared(item.get("VirtualizationType")),
+        image_owner_alias=_shared(item.get("ImageOwnerAlias")),
         deprecation_time=parse_time(item.get("DeprecationTime")),
         deregistration_protection=item.get("DeregistrationProtection"),
         source_image_id=item.get("SourceImageId"),

@@ -1,30 +1,51 @@
 """The rows a resource pane shows: one kind, one region or all, filtered and sorted.
 
-Pure Python (no widgets), so it can be measured on its own. Search keys are computed once per
-resource object and reused until the object is replaced, which keeps a filter keystroke over
-100,000 snapshots to a substring test per row.
+Pure Python (no widgets), so it can be measured on its own. It is built for 100,000 rows:
+
+- the scope's rows are sorted once (the "base") and re-sorted only when the inventory, the
+  scope or the order changed, never for a keystroke: filtering keeps the base's order;
+- every row's search text is computed once per resource object and kept beside the base;
+- a filter is a substring test per row over those texts, and typing one more letter only
+  narrows the previous result instead of scanning every row again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
+from itertools import compress
 from typing import Any
 
 from amiexplorer.aws.models import Image, Instance, ResourceKind, Snapshot, Volume
 from amiexplorer.ui.columns import COLUMNS, Column, RowContext
 
+#: The attribute holding each kind's id (faster than the `id` property on 100,000 rows).
+_ID_ATTRIBUTE = {
+    ResourceKind.INSTANCE: "instance_id",
+    ResourceKind.VOLUME: "volume_id",
+    ResourceKind.SNAPSHOT: "snapshot_id",
+    ResourceKind.IMAGE: "image_id",
+}
+
 
 def search_text(resource: Any) -> str:
     """Everything `/` matches: ids, names, descriptions and tag values, lower-cased."""
-    parts: list[str] = [resource.id]
-    if isinstance(resource, Image):
-        parts += [resource.name or "", resource.description]
-    elif isinstance(resource, Snapshot):
-        parts += [resource.description, resource.volume_id or ""]
+    parts: list[str]
+    if isinstance(resource, Snapshot):
+        parts = [resource.snapshot_id, resource.description, resource.volume_id or ""]
+    elif isinstance(resource, Image):
+        parts = [resource.image_id, resource.name or "", resource.description]
     elif isinstance(resource, Instance):
-        parts += [resource.instance_type, resource.image_id or "", resource.private_ip or ""]
+        parts = [
+            resource.instance_id,
+            resource.instance_type,
+            resource.image_id or "",
+            resource.private_ip or "",
+        ]
     elif isinstance(resource, Volume):
-        parts += [resource.snapshot_id or "", *resource.instance_ids]
+        parts = [resource.volume_id, resource.snapshot_id or "", *resource.instance_ids]
+    else:
+        parts = [resource.id]
     parts += [value for _key, value in resource.tags]
     parts.append(resource.region)
     return "\n".join(parts).lower()
@@ -40,7 +61,17 @@ class RowModel:
         self.sort_column: Column | None = None
         self.descending = False
         self.rows: list[Any] = []
+        self._id_of: Callable[[Any], str] = operator.attrgetter(_ID_ATTRIBUTE.get(kind, "id"))
         self._keys: dict[str, tuple[Any, str]] = {}
+        # The scope's rows in display order, what they were built from, and (once a filter
+        # asked for them) their search texts.
+        self._base: list[Any] = []
+        self._base_stamp: tuple[Any, ...] | None = None
+        self._base_texts: list[str] | None = None
+        # The last filter's terms and result, which the next keystroke may narrow.
+        self._last_terms: tuple[str, ...] = ()
+        self._last_rows: list[Any] = []
+        self._last_texts: list[str] = []
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -57,28 +88,85 @@ class RowModel:
 
     def rebuild(self, table: Mapping[str, Any], ctx: RowContext) -> None:
         """Recompute the visible rows from the inventory's table of this kind."""
+        self._ensure_base(table, ctx)
+        terms = tuple(self.filter_text.strip().lower().split())
+        if not terms:
+            self.rows = self._base
+            return
+        if self._base_texts is None:
+            self._base_texts = [self._key(r) for r in self._base]
+        if self._last_terms and _narrows(self._last_terms, terms):
+            rows, texts = self._last_rows, self._last_texts
+        else:
+            rows, texts = self._base, self._base_texts
+        # The longest term first: it usually lets the fewest rows through.
+        for term in sorted(terms, key=len, reverse=True):
+            mask = [term in text for text in texts]
+            rows = list(compress(rows, mask))
+            texts = list(compress(texts, mask))
+        self._last_terms, self._last_rows, self._last_texts = terms, rows, texts
+        self.rows = rows
+
+    def _ensure_base(self, table: Mapping[str, Any], ctx: RowContext) -> None:
+        """Sort the scope's rows unless nothing they depend on changed since the last time."""
+        column = self.sort_column
+        inventory = getattr(ctx.relations, "inventory", None)
+        version = getattr(inventory, "version", None)
+        stamp = (
+            id(table),
+            len(table),
+            version,
+            self.region,
+            column.key if column is not None else None,
+            self.descending,
+            # A column's value may depend on the time (an image turns deprecated).
+            ctx.now if column is not None else None,
+        )
+        if version is not None and stamp == self._base_stamp:
+            return
         region = self.region
         rows = [r for r in table.values() if region is None or r.region == region]
-        needle = self.filter_text.strip().lower()
-        if needle:
-            terms = needle.split()
-            rows = [r for r in rows if all(t in self._key(r) for t in terms)]
-        column = self.sort_column
         if column is not None:
-            rows.sort(key=lambda r: _comparable(column.sort_key(r, ctx)), reverse=self.descending)
+            value = column.sort or column.text
+            keys = _sort_keys([value(r, ctx) for r in rows])
+            order = sorted(range(len(rows)), key=keys.__getitem__, reverse=self.descending)
+            rows = [rows[i] for i in order]
         else:
             # A stable default so rows never jump between refreshes.
-            rows.sort(key=lambda r: r.id)
-        self.rows = rows
+            rows.sort(key=self._id_of)
+        self._base = rows
+        self._base_stamp = stamp
+        self._base_texts = None
+        self._last_terms = ()
+        self._last_rows = self._last_texts = []
 
     def index_of(self, resource_id: str | None) -> int | None:
         """The row index of a resource, or None when it is not shown."""
         if resource_id is None:
             return None
-        for index, row in enumerate(self.rows):
-            if row.id == resource_id:
-                return index
-        return None
+        try:
+            return operator.indexOf(map(self._id_of, self.rows), resource_id)
+        except ValueError:
+            return None
+
+
+def _narrows(before: tuple[str, ...], after: tuple[str, ...]) -> bool:
+    """True when every row matching `after` also matches `before` (typing narrowed it)."""
+    return all(any(old in new for new in after) for old in before)
+
+
+def _sort_keys(values: list[Any]) -> list[Any]:
+    """`_comparable` of each value, without building a tuple per row when they are all alike.
+
+    Strings (none of them '-') order as their lower-case form and numbers as themselves,
+    exactly as their tuples would; anything mixed falls back to the tuples.
+    """
+    kinds = set(map(type, values))
+    if kinds == {str} and "-" not in values:
+        return [v.lower() for v in values]
+    if kinds and kinds <= {int, float}:
+        return values
+    return [_comparable(v) for v in values]
 
 
 def _comparable(value: Any) -> tuple[int, Any]:
