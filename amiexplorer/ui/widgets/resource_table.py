@@ -74,9 +74,14 @@ class ResourceTable(ScrollView, can_focus=True):
         self.pinned = False
         self._fitted: list[Column] = []
         self._fitted_for: tuple[int, bool, Any] = (-1, False, None)
-        # Rendered rows by (resource object, cursor?, marked?, focus, width); cleared whenever
-        # the rows, columns or styles change, so scrolling repaints from the cache.
-        self._line_cache: dict[tuple[int, bool, bool, bool, int], Strip] = {}
+        # Rendered rows by (resource object, cursor?, marked?, focus, width). A row looks the
+        # same wherever the filter or the sort puts it, so the cache survives both; it is
+        # cleared when the inventory (relation cells), the time (ages), the columns or the
+        # styles change. Each entry keeps its resource, so an id is never reused while cached.
+        self._line_cache: dict[tuple[int, bool, bool, bool, int], tuple[Any, Strip]] = {}
+        self._line_cache_for: tuple[Any, ...] = ()
+        # The widget's own style: Textual computes it from every ancestor on each use.
+        self._base_style: Style | None = None
 
     # Data -------------------------------------------------------------------------------
 
@@ -100,8 +105,6 @@ class ResourceTable(ScrollView, can_focus=True):
             self.cursor = 0
         else:
             self.cursor = min(self.cursor, max(0, self.row_count - 1))
-        self._fitted_for = (-1, False, None)
-        self._line_cache.clear()
         self.virtual_size = Size(self.size.width, self.row_count + 1)
         self._scroll_cursor_into_view()
         self.refresh()
@@ -145,7 +148,15 @@ class ResourceTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         """A theme or CSS change: every cached line is stale."""
         super().notify_style_update()
+        self._base_style = None
         self._line_cache.clear()
+
+    @property
+    def base_style(self) -> Style:
+        """The widget's Rich style, computed once per style change instead of once per line."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
 
     def watch_cursor(self, old: int, new: int) -> None:
         """Follow the cursor and tell the screen which resource is highlighted."""
@@ -173,7 +184,7 @@ class ResourceTable(ScrollView, can_focus=True):
         rows = self.model.rows
         if index >= len(rows):
             # Every segment carries a style: Textual's NO_COLOR filter cannot take None.
-            base = self.rich_style
+            base = self.base_style
             if not rows and y == 1:
                 message = Segment(f"  {self.empty_message}", base + Style(dim=True))
                 return Strip([message]).adjust_cell_length(width, base)
@@ -186,15 +197,22 @@ class ResourceTable(ScrollView, can_focus=True):
             self.has_focus,
             width,
         )
-        strip = self._line_cache.get(key)
-        if strip is None:
-            if len(self._line_cache) > 4096:
-                self._line_cache.clear()
-            strip = self._line_cache[key] = self._row(resource, index, columns, width)
+        inventory = getattr(self.ctx.relations, "inventory", None)
+        valid_for = (getattr(inventory, "version", None), self.ctx.now, self._fitted_for)
+        if valid_for != self._line_cache_for:
+            self._line_cache.clear()
+            self._line_cache_for = valid_for
+        cached = self._line_cache.get(key)
+        if cached is not None:
+            return cached[1]
+        if len(self._line_cache) > 4096:
+            self._line_cache.clear()
+        strip = self._row(resource, index, columns, width)
+        self._line_cache[key] = (resource, strip)
         return strip
 
     def _header(self, columns: list[Column], width: int) -> Strip:
-        base = Style(bold=True, underline=False) + self.rich_style
+        base = Style(bold=True, underline=False) + self.base_style
         cells: list[tuple[str, Style]] = [(" ", Style())]
         sort = self.model.sort_column
         for column in columns:
@@ -208,7 +226,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def _row(self, resource: Any, index: int, columns: list[Column], width: int) -> Strip:
         is_cursor = index == self.cursor
-        base = self.rich_style
+        base = self.base_style
         if is_cursor:
             base = base + Style(reverse=True) if self.has_focus else base + Style(bgcolor="grey27")
         marked = resource.id in self.marked
