@@ -25,6 +25,7 @@ SCENES: dict[str, tuple[str, ...]] = {
     "help": ("question_mark",),
     "create-image-dialog": ("c",),
     "activity": ("5",),
+    "audit": ("6",),
 }
 
 #: The sizes every scene is checked at: a roomy terminal and the classic 80x24.

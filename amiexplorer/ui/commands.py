@@ -24,6 +24,8 @@ class ExplorerCommands(Provider):
             for n, (kind, label) in enumerate(PANES, start=1)
         ]
         commands += [
+            ("Show activity (work in flight)", screen.action_show_activity, "Key 5"),
+            ("Show audit (leftovers, public shares, cost)", screen.action_show_audit, "Key 6"),
             ("Filter rows", screen.action_filter, "Key /"),
             ("Refresh every region", screen.action_refresh, "Key r"),
             ("Sort by the next column", screen.action_sort, "Key o"),

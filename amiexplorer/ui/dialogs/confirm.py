@@ -39,9 +39,14 @@ def _size_of(inventory: Inventory, resource_id: str) -> str:
 
 def plan_table(plan: Plan, inventory: Inventory) -> Table:
     """One row per call the plan will make, with the resource's name and size."""
-    table = Table(box=None, show_header=True, header_style="bold", padding=(0, 1))
-    for heading in ("Action", "Resource", "Region", "Size", "Name"):
-        table.add_column(heading, no_wrap=heading != "Name", overflow="ellipsis")
+    table = Table(box=None, show_header=True, header_style="bold", padding=(0, 1), expand=True)
+    # One line per resource, so a long list stays readable: ids, regions and sizes are never
+    # cut; the name takes what is left and is cut, not wrapped.
+    action_width = max((len(step.action) for step in plan.steps), default=6)
+    for heading, width in (("Action", action_width), ("Resource", 22), ("Region", 14)):
+        table.add_column(heading, no_wrap=True, min_width=width)
+    table.add_column("Size", no_wrap=True, min_width=9, justify="right")
+    table.add_column("Name", no_wrap=True, overflow="ellipsis", ratio=1)
     for step in plan.steps:
         for resource_id in step.resource_ids:
             resource: Any = inventory.get(resource_id)
@@ -82,7 +87,13 @@ class ConfirmDialog(ModalScreen[tuple[Confirmation, Plan] | None]):
     ConfirmDialog VerticalScroll { height: auto; max-height: 1fr; }
     ConfirmDialog #missing { color: $error; }
     ConfirmDialog .label { margin-top: 1; }
+    /* A short terminal (80x24): one-line inputs, so the list of what changes keeps its room. */
+    ConfirmDialog.-short Input { border: none; height: 1; padding: 0 1; background: $boost; }
+    ConfirmDialog.-short Input:focus { background: $primary 30%; }
+    ConfirmDialog.-short .label { margin-top: 0; }
     """
+
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012 (Textual types it so)
 
     def __init__(
         self,

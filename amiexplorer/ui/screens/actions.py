@@ -6,6 +6,7 @@ key -> dialog (validates, no API call) -> plan -> DryRun preflight -> confirmati
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from amiexplorer.aws.action_plan import Confirmation
@@ -24,6 +25,9 @@ from amiexplorer.ui.dialogs.results import ResultsDialog
 
 if TYPE_CHECKING:
     from amiexplorer.ui.screens.explorer import ExplorerScreen
+
+#: A request, its dialog title, and the confirm dialog's optional re-planning check box.
+Flow = tuple[ActionRequest, str, tuple[str, Replan] | None]
 
 #: Actions that change AWS: hidden and refused in read-only mode.
 MUTATING_ACTIONS = frozenset({"create", "copy", "share", "make_private", "delete"})
@@ -58,7 +62,7 @@ class ActionKeys:
         return False
 
     def _selection(self) -> list[Any]:
-        if self.screen.showing_activity:
+        if self.screen.showing_activity or self.screen.audit.shown:
             return []
         return self.screen.table.selection()
 
@@ -147,15 +151,21 @@ class ActionKeys:
             request = DeleteVolumesRequest(ids)
             self.run_request(request, "Delete volumes")
         else:
-            runner = self._runner()
-            label = "also delete their snapshots that no other image uses"
-
-            def replan(with_snapshots: bool) -> Any:
-                return runner.plan(DeregisterImagesRequest(ids, delete_snapshots=with_snapshots))
-
             self.run_request(
-                DeregisterImagesRequest(ids), "Deregister images", toggle=(label, replan)
+                DeregisterImagesRequest(ids),
+                "Deregister images",
+                toggle=self.deregister_toggle(ids),
             )
+
+    def deregister_toggle(self, image_ids: tuple[str, ...]) -> tuple[str, Replan]:
+        """The confirm dialog's "also delete their snapshots" box (on by default)."""
+        runner = self._runner()
+        label = "also delete their snapshots that no other image uses"
+
+        def replan(with_snapshots: bool) -> Any:
+            return runner.plan(DeregisterImagesRequest(image_ids, delete_snapshots=with_snapshots))
+
+        return label, replan
 
     # The flow ---------------------------------------------------------------------------
 
@@ -173,6 +183,19 @@ class ActionKeys:
         self.screen.run_worker(
             self._flow(request, title, toggle), group="action", exclusive=True, exit_on_error=False
         )
+
+    def run_flows(self, flows: list[Flow], then: Callable[[], None] | None = None) -> None:
+        """Run several requests one after another, each with its own confirmation."""
+
+        async def run_all() -> None:
+            try:
+                for request, title, toggle in flows:
+                    await self._flow(request, title, toggle)
+            finally:
+                if then is not None:
+                    then()
+
+        self.screen.run_worker(run_all(), group="action", exclusive=True, exit_on_error=False)
 
     async def _flow(
         self, request: ActionRequest, title: str, toggle: tuple[str, Replan] | None

@@ -25,6 +25,7 @@ from amiexplorer.ui.details import Related, details_for
 from amiexplorer.ui.messages import InventoryChanged, InventoryLoaded, SwitchProfile, Watched
 from amiexplorer.ui.rowmodel import RowModel
 from amiexplorer.ui.screens.actions import MUTATING_ACTIONS, ActionKeys
+from amiexplorer.ui.screens.audit import AuditPane
 from amiexplorer.ui.widgets.account_header import AccountHeader
 from amiexplorer.ui.widgets.activity_pane import ActivityPane
 from amiexplorer.ui.widgets.detail_panel import DetailPanel
@@ -55,6 +56,10 @@ KIND_COMMANDS = {
 REDRAW_SECONDS = 0.15
 
 
+#: Keys of the resource panes that mean nothing in the Audit pane.
+_NOT_IN_AUDIT = frozenset({"create", "copy", "share", "sort", "sort_reverse"})
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """Where the user was: for `backspace` after jumping to a related resource."""
@@ -63,12 +68,22 @@ class Place:
     region: str | None
     resource_id: str | None
     details_open: bool
+    #: The Audit pane was showing (resource_id is then the row's id there).
+    audit: bool = False
 
 
 class ExplorerScreen(Screen[None]):
     """The screen people live in."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so the footer shows it however narrow: only while a region has failed.
+        Binding(
+            "R",
+            "retry_regions",
+            "Retry region",
+            id="retry-regions",
+            tooltip="Reload only the failed region (highlighted) or every failed one",
+        ),
         Binding(
             "1", "show_kind('instance')", "Instances", id="instances", tooltip="Show instances"
         ),
@@ -78,6 +93,13 @@ class ExplorerScreen(Screen[None]):
         ),
         Binding("4", "show_kind('image')", "Images", id="images", tooltip="Show images (AMIs)"),
         Binding("5", "show_activity", "Activity", id="activity", tooltip="Show work in flight"),
+        Binding(
+            "6",
+            "show_audit",
+            "Audit",
+            id="audit",
+            tooltip="Audit: leftovers, public shares, cost",
+        ),
         Binding("slash", "filter", "Filter", id="filter", tooltip="Filter rows as you type"),
         Binding(
             "colon",
@@ -179,6 +201,7 @@ class ExplorerScreen(Screen[None]):
         )
         self.showing_activity = False
         self.actions = ActionKeys(self)
+        self.audit = AuditPane(self)
 
     def _now(self) -> datetime:
         clock = getattr(self.app, "clock", None)
@@ -199,6 +222,9 @@ class ExplorerScreen(Screen[None]):
             with Vertical(id="content"):
                 yield KindBar(id="kinds")
                 yield ResourceTable(self.models[self.kind], self.ctx, id="table")
+                audit = ResourceTable(self.audit.model, self.ctx, id="audit")
+                audit.display = False
+                yield audit
                 yield ActivityPane(self.activity, id="activity")
                 yield DetailPanel(id="details")
         yield Prompt(id="prompt")
@@ -208,7 +234,7 @@ class ExplorerScreen(Screen[None]):
     @property
     def table(self) -> ResourceTable:
         """The resource table."""
-        return self.query_one(ResourceTable)
+        return self.query_one("#table", ResourceTable)
 
     def on_mount(self) -> None:
         """Lay out for the terminal's width, then start loading."""
@@ -248,8 +274,10 @@ class ExplorerScreen(Screen[None]):
         """Note the change; the redraw timer folds many pages into one repaint."""
         self._dirty = True
         self.query_one(RegionsPane).refresh_region(message.event.region)
-        if isinstance(message.event, RegionFinished) and message.event.errors:
-            self._set_status(self._status_line())
+        if isinstance(message.event, RegionFinished):
+            self.refresh_bindings()  # R shows in the footer while a region has failed
+            if message.event.errors:
+                self._set_status(self._status_line())
 
     def on_inventory_loaded(self, _message: InventoryLoaded) -> None:
         """Redraw now, say how loading went, and follow whatever AWS is still working on."""
@@ -264,6 +292,7 @@ class ExplorerScreen(Screen[None]):
         self.follow()
         self._redraw()
         self._set_status(self._status_line())
+        self.audit.inventory_changed()
 
     def _tick(self) -> None:
         """Fold streamed pages into one repaint, and refresh when the interval is due."""
@@ -279,6 +308,8 @@ class ExplorerScreen(Screen[None]):
         self.ctx.relations = self.account.relations()
         self.ctx.now = self._now()
         self._rebuild_rows()
+        if self.audit.shown:
+            self.audit.rows_changed()
         if self._details_open:
             self._show_details(self.table.current)
 
@@ -303,8 +334,19 @@ class ExplorerScreen(Screen[None]):
         self._update_bar()
 
     def _update_bar(self) -> None:
-        model = self.models[self.kind]
+        model = self.audit.model if self.audit.shown else self.models[self.kind]
         bar = self.query_one(KindBar)
+        bar.audit_shown = self.audit.shown
+        if self.audit.report is not None:
+            bar.findings = self.audit.report.totals.count
+        if self.audit.shown:
+            bar.shown = len(self.audit.model.findings())
+            bar.total = self.audit.report.totals.count if self.audit.report else 0
+            bar.scope = self.scope
+            bar.filter_text = model.filter_text
+            bar.marked = len([m for m in self.audit.table.marked if not m.startswith("group:")])
+            bar.sort_label = ""
+            return
         bar.kind = self.kind
         bar.scope = self.scope
         bar.shown = len(model.rows)
@@ -321,8 +363,13 @@ class ExplorerScreen(Screen[None]):
             return "Loading…"
         if failed:
             first = failed[0]
-            more = f" (and {len(failed) - 1} more region(s))" if len(failed) > 1 else ""
-            return f"{first.name}: {first.error_message}{more}"
+            where = first.name
+            if len(failed) > 1:
+                same = len({s.error_message for s in failed}) == 1
+                every = same and len(failed) == len(inventory.regions)
+                where = "every region" if every else f"{where} and {len(failed) - 1} more region(s)"
+            # The key first: a long message is cut at the screen's edge.
+            return f"{where} failed (R retries): {first.error_message}"
         return f"Loaded {len(inventory.regions)} region(s) at {self._now():%H:%M:%S} UTC."
 
     def _set_status(self, text: str) -> None:
@@ -341,6 +388,7 @@ class ExplorerScreen(Screen[None]):
 
     def _show_kind(self, kind: ResourceKind, keep: str | None = None) -> None:
         self._hide_activity()
+        self._hide_audit()
         table = self.table
         current = table.current
         self.cursor_ids[self.kind] = current.id if current is not None and table.pinned else None
@@ -361,6 +409,8 @@ class ExplorerScreen(Screen[None]):
             return
         self.scope = region
         self._rebuild_rows()
+        if self.audit.shown:
+            self.audit.rows_changed()
         pane = self.query_one(RegionsPane)
         keys = [ALL_REGIONS, *self.account.inventory.regions]
         pane.highlighted = keys.index(region or ALL_REGIONS)
@@ -371,7 +421,7 @@ class ExplorerScreen(Screen[None]):
             event.stop()
             chosen = event.option.id
             self.set_region(None if chosen == ALL_REGIONS else chosen)
-            self.table.focus()
+            (self.audit.table if self.audit.shown else self.table).focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Show a failed region's whole error in the status line when it is highlighted."""
@@ -382,9 +432,16 @@ class ExplorerScreen(Screen[None]):
 
     # Filter, command, sort --------------------------------------------------------------
 
+    def _model(self) -> RowModel:
+        """The model of the pane on screen: a resource kind's, or the audit's."""
+        return self.audit.model if self.audit.shown else self.models[self.kind]
+
+    def _focus_pane(self) -> None:
+        (self.audit.table if self.audit.shown else self.table).focus()
+
     def action_filter(self) -> None:
         """Open the filter prompt with the current filter."""
-        self.query_one(Prompt).open("filter", self.models[self.kind].filter_text)
+        self.query_one(Prompt).open("filter", self._model().filter_text)
 
     def action_command(self) -> None:
         """Open the `:` command line."""
@@ -392,27 +449,31 @@ class ExplorerScreen(Screen[None]):
 
     def on_prompt_filter_changed(self, message: Prompt.FilterChanged) -> None:
         """Filter as the user types."""
-        self.models[self.kind].filter_text = message.text
+        self._model().filter_text = message.text
         self._rebuild_rows()
+        if self.audit.shown:
+            self.audit.rows_changed()
 
     def on_prompt_done(self, message: Prompt.Done) -> None:
         """enter: keep the filter, or run the command."""
         prompt = self.query_one(Prompt)
         prompt.close()
-        self.table.focus()
+        self._focus_pane()
         if message.mode == "command":
             self.run_command(message.text)
 
     def on_prompt_cancelled(self, message: Prompt.Cancelled) -> None:
         """esc in the prompt: a filter is cleared, a command is dropped."""
         self.query_one(Prompt).close()
-        self.table.focus()
+        self._focus_pane()
         if message.mode == "filter":
             self._clear_filter()
 
     def _clear_filter(self) -> None:
-        self.models[self.kind].filter_text = ""
+        self._model().filter_text = ""
         self._rebuild_rows()
+        if self.audit.shown:
+            self.audit.rows_changed()
 
     def run_command(self, text: str) -> None:
         """Run a `:` command; an unknown one says what is allowed."""
@@ -422,6 +483,10 @@ class ExplorerScreen(Screen[None]):
         verb, args = words[0].lower().lstrip(":"), words[1:]
         if verb in KIND_COMMANDS and not args:
             self._show_kind(KIND_COMMANDS[verb])
+        elif verb in ("audit", "findings") and not args:
+            self.action_show_audit()
+        elif verb in ("activity", "act") and not args:
+            self.action_show_activity()
         elif verb == "region" and len(args) == 1:
             self.set_region(None if args[0] in ("all", "*") else args[0])
         elif verb == "profile" and len(args) == 1:
@@ -434,12 +499,20 @@ class ExplorerScreen(Screen[None]):
             self.app.exit()
         else:
             self.complain(
-                f"unknown command {text.strip()!r}: try inst, vol, snap, ami, "
+                f"unknown command {text.strip()!r}: try inst, vol, snap, ami, activity, audit, "
                 "region NAME, region all, profile NAME, refresh, help, quit"
             )
 
+    def _audit_refuses(self, what: str) -> bool:
+        if self.audit.shown:
+            self.complain(f"{what} in the Audit pane: enter on a finding goes to its resource")
+        return self.audit.shown
+
     def action_sort(self) -> None:
         """Sort by the next column (ascending first)."""
+        if self.audit.shown:
+            self.complain("the audit is grouped by code, costliest first; it does not sort")
+            return
         model = self.models[self.kind]
         columns = [c for c in self.table._columns()]
         keys = [c.key for c in columns]
@@ -452,6 +525,9 @@ class ExplorerScreen(Screen[None]):
 
     def action_sort_reverse(self) -> None:
         """Flip between ascending and descending."""
+        if self.audit.shown:
+            self.complain("the audit is grouped by code, costliest first; it does not sort")
+            return
         model = self.models[self.kind]
         if model.sort_column is None:
             model.sort_column = self.table._columns()[0]
@@ -462,6 +538,9 @@ class ExplorerScreen(Screen[None]):
 
     def action_details(self) -> None:
         """Open (or close) the details of the row under the cursor."""
+        if self.audit.shown:
+            self.audit.choose()
+            return
         if self._details_open:
             self._close_details()
         elif self.table.current is not None:
@@ -487,12 +566,15 @@ class ExplorerScreen(Screen[None]):
     def _close_details(self) -> None:
         self._details_open = False
         self.query_one(DetailPanel).remove_class("-open")
-        if not self.table.has_focus and not self.query_one(Prompt).has_focus:
-            self.table.focus()
+        focused = self.table.has_focus or self.audit.table.has_focus
+        if not focused and not self.query_one(Prompt).has_focus:
+            self._focus_pane()
 
     def on_resource_table_highlighted(self, message: ResourceTable.Highlighted) -> None:
         """Keep the details in step with the cursor."""
-        if self._details_open:
+        if self.audit.shown and message.table is not self.table:
+            self.audit.highlighted(message.resource)
+        elif self._details_open and message.table is self.table:
             self._show_details(message.resource)
 
     def on_resource_table_chosen(self, _message: ResourceTable.Chosen) -> None:
@@ -515,10 +597,15 @@ class ExplorerScreen(Screen[None]):
                 f"{related.resource_id} is not in this account's inventory", severity="warning"
             )
             return
-        current = self.table.current
-        self.history.append(
-            Place(self.kind, self.scope, current.id if current else None, self._details_open)
-        )
+        if self.audit.shown:
+            row = self.audit.table.current
+            place = Place(self.kind, self.scope, row.id if row else None, False, audit=True)
+        else:
+            current = self.table.current
+            place = Place(
+                self.kind, self.scope, current.id if current else None, self._details_open
+            )
+        self.history.append(place)
         self._go(
             related.kind,
             self.scope if self.scope in (None, resource.region) else None,
@@ -542,23 +629,32 @@ class ExplorerScreen(Screen[None]):
 
     def action_create(self) -> None:
         """c: create an image, snapshot or volume from the row."""
-        self.actions.create()
+        if not self._audit_refuses("c creates nothing"):
+            self.actions.create()
 
     def action_copy(self) -> None:
         """y: copy to other regions."""
-        self.actions.copy()
+        if not self._audit_refuses("y copies nothing"):
+            self.actions.copy()
 
     def action_share(self) -> None:
         """s: share."""
-        self.actions.share()
+        if not self._audit_refuses("s shares nothing"):
+            self.actions.share()
 
     def action_make_private(self) -> None:
         """p: make private."""
-        self.actions.make_private()
+        if self.audit.shown:
+            self.audit.clean_up(private_only=True)
+        else:
+            self.actions.make_private()
 
     def action_delete(self) -> None:
-        """ctrl+d / delete."""
-        self.actions.delete()
+        """ctrl+d / delete (in the Audit pane: clean up what is marked)."""
+        if self.audit.shown:
+            self.audit.clean_up()
+        else:
+            self.actions.delete()
 
     def jump_to_id(self, resource_id: str) -> None:
         """Go to any resource by id (from a refusal that names what blocks it)."""
@@ -570,8 +666,16 @@ class ExplorerScreen(Screen[None]):
         self.complain(f"{resource_id} is not in this account's inventory")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Read-only mode: mutating keys leave the footer and the help (see on_key)."""
-        return not (self.account.read_only and action in MUTATING_ACTIONS)
+        """Keys that do nothing here leave the footer and the help.
+
+        Read-only mode removes the mutating keys (see on_key); the Audit pane removes the keys
+        that act on one resource pane (creating, copying, sharing, sorting).
+        """
+        if self.account.read_only and action in MUTATING_ACTIONS:
+            return False
+        if action == "retry_regions":
+            return any(status.errors for status in self.account.inventory.regions.values())
+        return not (self.audit.shown and action in _NOT_IN_AUDIT)
 
     def on_key(self, event: events.Key) -> None:
         """Read-only mode: a mutating key is refused with a message, not silently ignored."""
@@ -588,13 +692,19 @@ class ExplorerScreen(Screen[None]):
             self.notify("Nothing to go back to")
             return
         place = self.history.pop()
+        if place.audit:
+            self.scope = place.region
+            self._close_details()
+            self.action_show_audit()
+            self.audit.rows_changed(place.resource_id)
+            return
         self._go(place.kind, place.region, place.resource_id, place.details_open)
 
     def action_escape(self) -> None:
         """esc: close the details, else clear the filter."""
         if self._details_open:
             self._close_details()
-        elif self.models[self.kind].filter_text:
+        elif self._model().filter_text:
             self._clear_filter()
 
     # Work in flight ------------------------------------------------------------------------
@@ -637,8 +747,26 @@ class ExplorerScreen(Screen[None]):
         if self.showing_activity:
             self.query_one(ActivityPane).show(self._now())
 
+    def action_show_audit(self) -> None:
+        """6: the Audit pane (audits the loaded inventory when it changed)."""
+        self._hide_activity()
+        self._close_details()
+        self.table.display = False
+        self.audit.show()
+        self.query_one(KindBar).audit_shown = True
+        self._update_bar()
+        self.refresh_bindings()
+
+    def _hide_audit(self) -> None:
+        if self.audit.shown:
+            self.audit.hide()
+            self.table.display = True
+            self.query_one(KindBar).audit_shown = False
+            self.refresh_bindings()
+
     def action_show_activity(self) -> None:
         """5: the Activity pane."""
+        self._hide_audit()
         self.showing_activity = True
         self._close_details()
         self.table.display = False
@@ -656,18 +784,21 @@ class ExplorerScreen(Screen[None]):
             self.query_one(KindBar).activity_shown = False
 
     def action_mark(self) -> None:
-        """space: mark or unmark the row under the cursor."""
-        self.table.toggle_mark()
+        """space: mark or unmark the row under the cursor (a heading: its whole group)."""
+        if self.audit.shown:
+            self.audit.mark()
+        else:
+            self.table.toggle_mark()
         self._update_bar()
 
     def action_mark_all(self) -> None:
         """a: mark every row the filter shows."""
-        self.table.mark_all()
+        (self.audit if self.audit.shown else self.table).mark_all()
         self._update_bar()
 
     def action_clear_marks(self) -> None:
         """A: clear every mark."""
-        self.table.clear_marks()
+        (self.audit if self.audit.shown else self.table).clear_marks()
         self._update_bar()
 
     def _refresh_automatically(self) -> None:
@@ -678,7 +809,22 @@ class ExplorerScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         """Reload every region; rows stay until their fresh copy arrives."""
+        self.workers.cancel_group(self, "retry")
         self.load_inventory()
+
+    def action_retry_regions(self) -> None:
+        """R: reload only failed regions; the others keep their rows and stay untouched."""
+        regions = self.query_one(RegionsPane).retry_choice(self.scope)
+        if regions:
+            self.retry_regions(regions)
+
+    @work(exclusive=True, group="retry", exit_on_error=False)
+    async def retry_regions(self, regions: list[str]) -> None:
+        """Stream the pages of `regions` only (Account.load of just those)."""
+        self._set_status(f"Retrying {', '.join(regions)}…")
+        async for event in self.account.load(regions):
+            self.post_message(InventoryChanged(event))
+        self.post_message(InventoryLoaded())
 
     def action_help(self) -> None:
         """Show every key of the current context."""

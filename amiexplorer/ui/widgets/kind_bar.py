@@ -22,7 +22,7 @@ NARROW = 110
 
 
 class KindBar(Static):
-    """`1 Instances  2 Volumes  3 Snapshots  4 Images` with the current one highlighted."""
+    """`1 Instances … 5 Activity  6 Audit` with the current one highlighted."""
 
     DEFAULT_CSS = """
     KindBar { height: 1; padding: 0 1; background: $boost; }
@@ -37,18 +37,25 @@ class KindBar(Static):
     marked: reactive[int] = reactive(0)
     in_flight: reactive[int] = reactive(0)
     activity_shown: reactive[bool] = reactive(False)
+    audit_shown: reactive[bool] = reactive(False)
+    #: Findings of the last audit (None before the first).
+    findings: reactive[int | None] = reactive(None)
 
     def render(self) -> Text:
         """Pane tabs, then what is shown and how."""
         text = Text(no_wrap=True, overflow="ellipsis")
         narrow = self.size.width < NARROW
+        special = self.activity_shown or self.audit_shown
         for number, (kind, label) in enumerate(PANES, start=1):
-            style = "bold reverse" if kind == self.kind and not self.activity_shown else "dim"
+            style = "bold reverse" if kind == self.kind and not special else "dim"
             text.append(f" {number} {SHORT[label] if narrow else label} ", style=style)
         busy = f" ({self.in_flight})" if self.in_flight else ""
         activity = "Act" if narrow else "Activity"
         style = "bold reverse" if self.activity_shown else "dim"
         text.append(f" 5 {activity}{busy} ", style=style)
+        found = f" ({self.findings})" if self.findings else ""
+        style = "bold reverse" if self.audit_shown else "dim"
+        text.append(f" 6 Audit{found} ", style=style)
         if self.activity_shown:
             return text
         text.append("  ")

@@ -42,6 +42,8 @@ class RegionsPane(OptionList):
         self.inventory = inventory
         self.kind = ResourceKind.INSTANCE
         self.selected: str | None = None
+        #: How a failed region says it can be loaded again (the screen owns the key).
+        self.retry_hint = "R retries this region"
         self._frame = 0
         self.border_title = "Regions"
 
@@ -87,6 +89,8 @@ class RegionsPane(OptionList):
         if status.errors:
             line.append("\n  ")
             line.append(status.error_message or "", style="red")
+            if status.state is RegionState.FAILED:
+                line.append(f"\n  {self.retry_hint}", style="dim")
         return line
 
     def heading(self) -> str:
@@ -112,6 +116,22 @@ class RegionsPane(OptionList):
             except Exception:  # a region added by a reload: rebuild everything once
                 self.rebuild()
                 return
+
+    def failed(self) -> list[str]:
+        """The regions whose last load failed."""
+        return [name for name, status in self.inventory.regions.items() if status.errors]
+
+    def retry_choice(self, scope: str | None) -> list[str]:
+        """What R reloads: the highlighted region when the pane has focus and it failed,
+        else the region the panes are scoped to if it failed, else every failed region."""
+        failed = self.failed()
+        if self.has_focus and self.highlighted is not None:
+            option = self.get_option_at_index(self.highlighted)
+            if option.id in failed:
+                return [option.id]
+        if scope in failed:
+            return [scope]
+        return failed
 
     def set_kind(self, kind: ResourceKind) -> None:
         """Show the counts of `kind` (when narrow)."""

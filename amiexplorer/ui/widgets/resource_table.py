@@ -286,6 +286,10 @@ class ResourceTable(ScrollView, can_focus=True):
     def clear_marks(self) -> None:
         """Unmark everything."""
         self.marked.clear()
+        self.marks_changed()
+
+    def marks_changed(self) -> None:
+        """`marked` was changed from outside (a whole group marked): repaint the rows."""
         self._line_cache.clear()
         self.refresh()
 

@@ -1,0 +1,180 @@
+"""The Audit pane (`6`), end to end on the demo world: findings, jumps, folding, filter,
+cleanup through the guarded path, and read-only mode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+
+from amiexplorer.aws.audit import FindingCode
+from amiexplorer.aws.models import ResourceKind
+from amiexplorer.demo import DemoServer, Planted
+from amiexplorer.ui.audit_rows import FindingRow, GroupRow
+from amiexplorer.ui.dialogs.confirm import ConfirmDialog
+from amiexplorer.ui.dialogs.results import ResultsDialog
+from tests.functional.conftest import (
+    AppFactory,
+    explorer,
+    screen_text,
+    settle,
+    until,
+    until_screen,
+)
+from tests.functional.test_actions import READ_ONLY_ACTIONS, action_log, ec2
+
+
+def _rows(pilot: Pilot[Any]) -> list[Any]:
+    return list(explorer(pilot).audit.model.rows)
+
+
+def _heading(pilot: Pilot[Any], code: FindingCode) -> int:
+    return next(i for i, r in enumerate(_rows(pilot)) if isinstance(r, GroupRow) and r.code is code)
+
+
+async def _cursor_to(pilot: Pilot[Any], index: int) -> None:
+    table = explorer(pilot).audit.table
+    await pilot.press("g", *(["j"] * index))
+    assert table.cursor == index
+
+
+def _orphans(world: Planted) -> set[str]:
+    return set(world.orphan_snapshots_deregistered_image | world.orphan_snapshots_deleted_volume)
+
+
+async def test_audit_pane_groups_jumps_folds_and_filters(
+    make_app: AppFactory, world: Planted
+) -> None:
+    app = await make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        screen = explorer(pilot)
+        rows = _rows(pilot)
+        found = {
+            code: {r.finding.resource_id for r in rows if isinstance(r, FindingRow)
+                   and r.finding.code is code}
+            for code in FindingCode
+        }  # fmt: skip
+        assert found[FindingCode.ORPHANED_SNAPSHOT] == _orphans(world)
+        assert found[FindingCode.UNUSED_IMAGE] == set(world.unused_images)
+        assert found[FindingCode.UNATTACHED_VOLUME] == set(world.unattached_volumes)
+        assert found[FindingCode.PUBLIC_SNAPSHOT] == set(world.public_snapshots)
+        text = screen_text(pilot)
+        assert f"Orphaned snapshots ({len(_orphans(world))})" in text
+        assert "6 Audit" in text and "/month (estimate" in text
+        assert "Create" not in text.splitlines()[-1], "c means nothing in the Audit pane"
+
+        # enter on a heading folds its group, and again unfolds it.
+        heading = _heading(pilot, FindingCode.ORPHANED_SNAPSHOT)
+        await _cursor_to(pilot, heading)
+        await pilot.press("enter")
+        assert len(_rows(pilot)) == len(rows) - len(_orphans(world))
+        await pilot.press("enter")
+        assert len(_rows(pilot)) == len(rows)
+
+        # enter on a finding goes to its resource, details open; backspace comes back.
+        await pilot.press("j")
+        finding = screen.audit.table.current
+        assert isinstance(finding, FindingRow)
+        assert finding.finding.reason in screen_text(pilot)  # the whole reason, in the status
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not screen.audit.shown and screen.kind is ResourceKind.SNAPSHOT
+        assert screen.table.current.id == finding.finding.resource_id
+        assert f"Snapshot {finding.finding.resource_id}" in screen_text(pilot)
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert screen.audit.shown and screen.audit.table.current.id == finding.id
+
+        # `/` filters findings (here: one region's unattached volumes).
+        volume = sorted(world.unattached_volumes)[0]
+        await pilot.press("slash", *volume[-8:], "enter")
+        await pilot.pause()
+        assert [r.id for r in _rows(pilot)] == [
+            f"group:{FindingCode.UNATTACHED_VOLUME}",
+            f"{FindingCode.UNATTACHED_VOLUME}:{volume}",
+        ]
+        await pilot.press("escape")
+        assert len(_rows(pilot)) == len(rows)
+
+
+async def test_cleaning_up_a_group_goes_through_the_guarded_path(
+    make_app: AppFactory, world: Planted, demo_server: DemoServer
+) -> None:
+    orphans = _orphans(world)
+    app = await make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        screen = explorer(pilot)
+        # Shared-with findings are informational: nothing to clean up, nothing sent.
+        await _cursor_to(pilot, _heading(pilot, FindingCode.SHARED_SNAPSHOT))
+        await pilot.press("ctrl+d")
+        assert "informational" in screen_text(pilot)
+        # space on a heading marks its whole group; ctrl+d asks for the count, then deletes.
+        await _cursor_to(pilot, _heading(pilot, FindingCode.ORPHANED_SNAPSHOT))
+        await pilot.press("space")
+        assert f"{len(orphans)} marked" in screen_text(pilot)
+        await pilot.press("ctrl+d")
+        await until_screen(pilot, ConfirmDialog)
+        assert all(s in screen_text(pilot) for s in sorted(orphans)[:5])
+        await pilot.press(*str(len(orphans)), "ctrl+s")
+        await until_screen(pilot, ResultsDialog)
+        assert isinstance(app.screen, ResultsDialog)
+        assert {i for r in app.screen.report.done for i in r.resource_ids} == orphans
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, ResultsDialog))
+        await settle(pilot)
+        # The audit ran again over the changed inventory: no orphan is left.
+        left = {r.finding.code for r in _rows(pilot) if isinstance(r, FindingRow)}
+        assert FindingCode.ORPHANED_SNAPSHOT not in left and FindingCode.UNUSED_IMAGE in left
+        assert screen.audit.table.marked == set()
+        # p on the public snapshots makes them private, again through a confirmation.
+        public = sorted(world.public_snapshots)
+        await _cursor_to(pilot, _heading(pilot, FindingCode.PUBLIC_SNAPSHOT))
+        await pilot.press("p")
+        await until_screen(pilot, ConfirmDialog)
+        if len(public) > 1:
+            await pilot.press(*str(len(public)))
+        await pilot.press("ctrl+s")
+        await until_screen(pilot, ResultsDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        left = {r.finding.code for r in _rows(pilot) if isinstance(r, FindingRow)}
+        assert FindingCode.PUBLIC_SNAPSHOT not in left
+    for snapshot_id in orphans:
+        client = ec2(demo_server, world.region_of[snapshot_id])
+        found = client.describe_snapshots(
+            Filters=[{"Name": "snapshot-id", "Values": [snapshot_id]}]
+        )["Snapshots"]
+        assert not found, snapshot_id
+    for snapshot_id in public:
+        client = ec2(demo_server, world.region_of[snapshot_id])
+        permissions = client.describe_snapshot_attribute(
+            SnapshotId=snapshot_id, Attribute="createVolumePermission"
+        )["CreateVolumePermissions"]
+        assert {"Group": "all"} not in permissions
+    deleted = {e["resource_ids"][0] for e in action_log() if e["outcome"] == "done"}
+    assert orphans <= deleted
+
+
+async def test_read_only_audit_cleans_nothing(
+    make_app: AppFactory, world: Planted, demo_server: DemoServer
+) -> None:
+    app = await make_app(read_only=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        assert _rows(pilot), "the audit itself runs in read-only mode"
+        await pilot.press("a", "ctrl+d")
+        await settle(pilot)
+        assert "read-only mode" in screen_text(pilot)
+        await pilot.press("p", "delete")
+        await settle(pilot)
+        assert isinstance(app.screen, type(explorer(pilot)))
+    mutating = [r for r in demo_server.requests if not r.action.startswith(READ_ONLY_ACTIONS)]
+    assert mutating == []
