@@ -14,8 +14,10 @@ import argparse
 import asyncio
 import json
 import math
+import re
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -88,6 +90,67 @@ def boto3_sequential(endpoint_url: str) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "items": items}
 
 
+class _RawFetcher:
+    """Fetches what the app asks for, page by page, without parsing it on the way.
+
+    Requests are serialized by botocore (so they are byte for byte what a client sends) and
+    sent with urllib; the next token is read with a regular expression. The bodies are kept
+    for botocore to parse afterwards, timed on their own.
+    """
+
+    _TOKEN = re.compile(rb"<(?:nextToken|NextToken)>([^<]+)</")
+
+    def __init__(self, endpoint_url: str) -> None:
+        import botocore.serialize
+
+        from bench.xmlshapes import service_model
+
+        self.endpoint_url = endpoint_url
+        self.models = {name: service_model(name) for name in ("ec2", "autoscaling")}
+        self.serializers = {
+            name: botocore.serialize.create_serializer(model.metadata["protocol"])
+            for name, model in self.models.items()
+        }
+        self.captured: list[tuple[Any, dict[str, Any]]] = []
+        self.bodies: dict[tuple[str, str], list[bytes]] = {}
+
+    def all_pages(self, service: str, region: str, operation: str, params: dict[str, Any]) -> None:
+        """Every page of one call, following NextToken."""
+        model = self.models[service].operation_model(operation)
+        token: str | None = None
+        while True:
+            request = dict(params, NextToken=token) if token else dict(params)
+            serialized = self.serializers[service].serialize_to_request(request, model)
+            data = urllib.parse.urlencode(serialized["body"]).encode()
+            scope = f"Credential=AKIABENCH/20260101/{region}/{service}/aws4_request"
+            http = urllib.request.Request(
+                self.endpoint_url,
+                data=data,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+                    "Authorization": f"AWS4-HMAC-SHA256 {scope}, SignedHeaders=host, Signature=0",
+                },
+            )
+            with urllib.request.urlopen(http) as reply:
+                body = reply.read()
+                headers = dict(reply.headers.items())
+            self.captured.append((model, {"body": body, "headers": headers, "status_code": 200}))
+            self.bodies.setdefault((region, operation), []).append(body)
+            match = self._TOKEN.search(body)
+            if not match:
+                return
+            token = match.group(1).decode()
+
+    def found(self, region: str, operation: str, element: str) -> set[str]:
+        """Every value of `element` in the region's answers to `operation`."""
+        pattern = re.compile(f"<{element}>([^<]+)</{element}>".encode())
+        return {
+            m.decode()
+            for body in self.bodies.get((region, operation), [])
+            for m in pattern.findall(body)
+        }
+
+
 def floor(endpoint_url: str, latency: float) -> dict[str, Any]:
     """The least any client could take: the longest dependent chain, plus parsing.
 
@@ -98,7 +161,6 @@ def floor(endpoint_url: str, latency: float) -> dict[str, Any]:
     fetched once and then parsed again by botocore alone, timed; a single Python process
     cannot load faster than botocore reads the XML.
     """
-    import boto3
     import botocore.parsers
 
     from amiexplorer.aws.loader import PageSizes
@@ -129,67 +191,45 @@ def floor(endpoint_url: str, latency: float) -> dict[str, Any]:
         )
     longest = max(chains.values())
 
-    captured: list[tuple[Any, dict[str, Any]]] = []
-
-    def keep(operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
-        captured.append((operation_model, dict(response_dict)))
-
-    session = boto3.session.Session()
+    fetch = _RawFetcher(endpoint_url)
     for region in counts:
-        ec2 = session.client("ec2", region_name=region, endpoint_url=endpoint_url)
-        asg = session.client("autoscaling", region_name=region, endpoint_url=endpoint_url)
-        for client in (ec2, asg):
-            client.meta.events.register("before-parse", keep)
-        calls: list[tuple[Any, str, dict[str, Any]]] = [
-            (ec2, "describe_instances", {"PaginationConfig": {"PageSize": sizes.instances}}),
+        for operation, params in (
+            ("DescribeInstances", {"MaxResults": sizes.instances}),
             (
-                ec2,
-                "describe_images",
+                "DescribeImages",
                 {
                     "Owners": ["self"],
                     "IncludeDeprecated": True,
                     "IncludeDisabled": True,
-                    "PaginationConfig": {"PageSize": sizes.images},
+                    "MaxResults": sizes.images,
                 },
             ),
-            (ec2, "describe_volumes", {"PaginationConfig": {"PageSize": sizes.volumes}}),
-            (
-                ec2,
-                "describe_snapshots",
-                {"OwnerIds": ["self"], "PaginationConfig": {"PageSize": sizes.snapshots}},
-            ),
-            (
-                asg,
-                "describe_launch_configurations",
-                {"PaginationConfig": {"PageSize": sizes.launch_configurations}},
-            ),
-        ]
-        images_run: set[str] = set()
-        own: set[str] = set()
-        for client, operation, params in calls:
-            for page in client.get_paginator(operation).paginate(**params):
-                for reservation in page.get("Reservations", []):
-                    images_run.update(i.get("ImageId") for i in reservation["Instances"])
-                own.update(i["ImageId"] for i in page.get("Images", []))
-        templates = [
-            t["LaunchTemplateId"]
-            for page in ec2.get_paginator("describe_launch_templates").paginate(
-                PaginationConfig={"PageSize": sizes.launch_templates}
+            ("DescribeVolumes", {"MaxResults": sizes.volumes}),
+            ("DescribeSnapshots", {"OwnerIds": ["self"], "MaxResults": sizes.snapshots}),
+            ("DescribeLaunchTemplates", {"MaxResults": sizes.launch_templates}),
+        ):
+            fetch.all_pages("ec2", region, operation, params)
+        fetch.all_pages(
+            "autoscaling",
+            region,
+            "DescribeLaunchConfigurations",
+            {"MaxRecords": sizes.launch_configurations},
+        )
+        for template_id in fetch.found(region, "DescribeLaunchTemplates", "launchTemplateId"):
+            fetch.all_pages(
+                "ec2",
+                region,
+                "DescribeLaunchTemplateVersions",
+                {"LaunchTemplateId": template_id, "MaxResults": sizes.launch_template_versions},
             )
-            for t in page["LaunchTemplates"]
-        ]
-        for template_id in templates:
-            for _ in ec2.get_paginator("describe_launch_template_versions").paginate(
-                LaunchTemplateId=template_id,
-                PaginationConfig={"PageSize": sizes.launch_template_versions},
-            ):
-                pass
-        foreign = sorted(i for i in images_run - own if i)
+        running = fetch.found(region, "DescribeInstances", "imageId")
+        foreign = sorted(running - fetch.found(region, "DescribeImages", "imageId"))
         for start in range(0, len(foreign), 200):
-            ec2.describe_images(
-                Filters=[{"Name": "image-id", "Values": foreign[start : start + 200]}],
-                IncludeDeprecated=True,
+            filters = [{"Name": "image-id", "Values": foreign[start : start + 200]}]
+            fetch.all_pages(
+                "ec2", region, "DescribeImages", {"Filters": filters, "IncludeDeprecated": True}
             )
+    captured = fetch.captured
     factory = botocore.parsers.ResponseParserFactory()
     parse_started = time.perf_counter()
     for operation_model, response in captured:

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import botocore.utils
+
 from amiexplorer.aws.models import (
     BlockDeviceMapping,
     Image,
@@ -39,6 +41,28 @@ _intern = sys.intern
 def _shared(value: object) -> str | None:
     """An interned copy of a string that repeats across resources (None stays None)."""
     return _intern(value) if isinstance(value, str) else None
+
+
+def botocore_timestamp(value: Any) -> datetime:
+    """botocore's timestamp parser, minus its slow path for the ISO-8601 strings EC2 sends.
+
+    botocore parses every timestamp with dateutil (about 40% of the time it takes to read
+    a page of snapshots) and gives each its own local time zone object. ISO-8601 text is
+    read by `datetime.fromisoformat` into UTC here; anything else (epoch numbers, RFC 822
+    dates) still goes to botocore's own parser.
+    """
+    # ISO-8601 date-times always carry a "T"; epoch numbers and RFC 822 dates go to botocore.
+    if isinstance(value, str) and "T" in value:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is None:
+                return parsed.replace(tzinfo=UTC)
+            return parsed if parsed.utcoffset() else parsed.replace(tzinfo=UTC)
+    result: datetime = botocore.utils.parse_timestamp(value)
+    return result
 
 
 def parse_time(value: object) -> datetime | None:
