@@ -7,7 +7,10 @@ xterm-256color, a throw-away HOME and XDG directories), reads what it draws, and
 
 - ``paint``:  the first frame (the alternate screen is switched on),
 - ``rows``:   the first instance rows of the demo fleet appear,
-- ``loaded``: the status line says "Loaded 4 region(s)" (every region is on screen).
+- ``loaded``: the status line says "Loaded 4 region(s)" (every region is on screen),
+
+and how much CPU the app and its demo-world child used in all (``cpu``, user + system seconds,
+the quit included): a figure that other work on the machine disturbs far less than the times.
 
 Then it presses ``q``, waits for the process to end and checks that nothing it started (same
 session) is left running. It prints numbers (per run, then median, min, max, spread); it never
@@ -25,6 +28,7 @@ import argparse
 import fcntl
 import os
 import re
+import resource
 import select
 import shutil
 import signal
@@ -46,7 +50,7 @@ ALT_SCREEN = b"\x1b[?1049h"
 ROW_MARKERS = (b"web-prod-1", b"bastion")
 LOADED_MARKER = re.compile(rb"Loaded \d+ region\(s\)")
 
-MILESTONES = ("paint", "rows", "loaded", "exit")
+MILESTONES = ("paint", "rows", "loaded", "exit", "cpu")
 
 
 @dataclass
@@ -120,6 +124,7 @@ def one_run(
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     home = Path(tempfile.mkdtemp(prefix="amiexplorer-bench-"))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     # A new session with the pty as its controlling terminal: what a shell gives a program.
     process = subprocess.Popen(
@@ -170,6 +175,11 @@ def one_run(
         try:
             run.status = process.wait(timeout=10)
             run.times["exit"] = time.perf_counter() - started
+            # The app waits for its child, so its rusage includes the child's.
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            run.times["cpu"] = (after.ru_utime - before.ru_utime) + (
+                after.ru_stime - before.ru_stime
+            )
         except subprocess.TimeoutExpired:
             run.error = (run.error or "") + " did not exit after q"
     finally:
@@ -243,7 +253,7 @@ def main() -> int:
         if run.error:
             notes += f"  ERROR: {run.error}"
         print(f"run {number}: {cells}{notes}", flush=True)
-    print("seconds from spawn:")
+    print("seconds from spawn (cpu: CPU seconds used):")
     for name in MILESTONES:
         print(summary(name, [r.times[name] for r in runs if name in r.times]))
     left = sum(len(r.leftovers) for r in runs)

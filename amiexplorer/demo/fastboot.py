@@ -4,7 +4,8 @@ moto lists each service's regions when its modules are imported, through botocor
 `Session.get_available_regions`, which parses the service's whole model (EC2's is megabytes of
 JSON) only to read its endpoint prefix. For a service whose name is already an endpoint prefix
 in botocore's endpoint data the answer is the same without that parse; the others take
-botocore's own path. This saves about a second of start-up and changes no answer.
+botocore's own path; and the endpoint data is parsed once, not once per session. This saves
+about a second of start-up and changes no answer.
 
 ``backends`` (which every demo module that touches moto imports) installs it, before any of
 moto's service modules is imported.
@@ -18,6 +19,18 @@ from typing import Any
 from botocore.session import Session
 
 _original = Session.get_available_regions
+
+#: Endpoint resolvers by data search paths: moto asks from several fresh sessions, and each
+#: would parse botocore's endpoint data again (~70 ms). A resolver only reads that data.
+_resolvers: dict[tuple[str, ...], Any] = {}
+
+
+def _shared_resolver(session: Session) -> Any:
+    paths = tuple(getattr(session.get_component("data_loader"), "search_paths", ()))
+    resolver = _resolvers.get(paths)
+    if resolver is None:
+        resolver = _resolvers[paths] = session._get_internal_component("endpoint_resolver")
+    return resolver
 
 
 def _known_prefixes(resolver: Any) -> frozenset[str]:
@@ -39,7 +52,7 @@ def _get_available_regions(
     partition_name: str = "aws",
     allow_non_regional: bool = False,
 ) -> list[str]:
-    resolver = self._get_internal_component("endpoint_resolver")
+    resolver = _shared_resolver(self)
     if service_name in _known_prefixes(resolver):
         return list(
             resolver.get_available_endpoints(service_name, partition_name, allow_non_regional)
