@@ -178,7 +178,10 @@ def first_paint(endpoint_url: str, t0: float) -> dict[str, Any]:
     return {
         "first_paint_s": paints.first_wall - t0,
         "interpreter_s": imported - t0,
+        # Importing botocore and checking the identity and regions (three calls in a row),
+        # which amiexplorer does before drawing anything so that a bad start is one line.
         "connect_s": connected - imported,
+        "tui_s": paints.first_wall - connected,
     }
 
 

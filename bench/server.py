@@ -32,7 +32,7 @@ from bench.world import ACCOUNT_ALIAS, ACCOUNT_ID, REGIONS, World, build_world
 
 _SCOPE = re.compile(r"Credential=[^/]+/\d+/([^/]+)/([^/]+)/aws4_request")
 
-#: (smallest, largest) MaxResults each paginated API accepts, as AWS documents them.
+#: (smallest, largest) MaxResults of each paginated API, as AWS documents them.
 LIMITS = {
     "DescribeInstances": (5, 1000),
     "DescribeImages": (1, 1000),
@@ -289,8 +289,10 @@ class Endpoint:
             # Without MaxResults, EC2 answers with everything in one response.
             return [i.xml for i in items[start:]], None
         low, high = LIMITS[action]
-        size = int(raw)
-        if not low <= size <= high:
+        # Above the maximum, EC2 answers with the maximum (the AWS CLI asks DescribeVolumes
+        # for 1,000); below the minimum it refuses the call.
+        size = min(int(raw), high)
+        if size < low:
             raise ApiError(
                 "InvalidParameterValue",
                 f"Value ({size}) for parameter maxResults is invalid. "

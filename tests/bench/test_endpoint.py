@@ -94,8 +94,12 @@ def test_next_token_pagination_returns_every_item_once(endpoint: BenchServer, wo
 def test_limits_and_filters_are_those_of_ec2(endpoint: BenchServer, world: World) -> None:
     ec2 = client(endpoint, "ec2")
     with pytest.raises(ClientError) as refused:
-        ec2.describe_snapshots(MaxResults=1001)
+        ec2.describe_snapshots(MaxResults=4)
     assert refused.value.response["Error"]["Code"] == "InvalidParameterValue"
+    # Above its maximum (500), DescribeVolumes answers with 500, as EC2 does.
+    assert len(ec2.describe_volumes(MaxResults=1000)["Volumes"]) == min(
+        500, len(world.regions[REGION].volumes)
+    )
     data = world.regions[REGION]
     wanted = [data.images[3]["ImageId"], data.foreign_images[0]["ImageId"]]
     found = ec2.describe_images(Filters=[{"Name": "image-id", "Values": wanted}])["Images"]
