@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from amiexplorer.aws.account import Account
 from amiexplorer.aws.inventory import RegionFinished
@@ -29,6 +29,7 @@ from amiexplorer.ui.screens.audit import AuditPane
 from amiexplorer.ui.widgets.account_header import AccountHeader
 from amiexplorer.ui.widgets.activity_pane import ActivityPane
 from amiexplorer.ui.widgets.detail_panel import DetailPanel
+from amiexplorer.ui.widgets.footer import Footer
 from amiexplorer.ui.widgets.kind_bar import PANES, KindBar
 from amiexplorer.ui.widgets.prompt import Prompt
 from amiexplorer.ui.widgets.regions_pane import ALL_REGIONS, RegionsPane
