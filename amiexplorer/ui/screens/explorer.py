@@ -76,6 +76,10 @@ class Place:
 class ExplorerScreen(Screen[None]):
     """The screen people live in."""
 
+    #: The table has the focus from the first frame: moving it there later rebuilds the
+    #: footer and restyles the panes again while the first rows load.
+    AUTO_FOCUS = "#table"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         # First, so the footer shows it however narrow: only while a region has failed.
         Binding(
