@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import os
-import select
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Sequence
 
 from amiexplorer.demo.child import ERROR, READY, one_line
@@ -39,7 +37,6 @@ class DemoProcess:
         """Wrap a started child; use ``DemoProcess.start()``."""
         self._popen = popen
         self._endpoint_url: str | None = None
-        self._buffer = b""
 
     @classmethod
     def start(cls, env: dict[str, str] | None = None) -> DemoProcess:
@@ -84,25 +81,28 @@ class DemoProcess:
         raise DemoStartError(f"it answered {one_line(line, 80)!r} instead of its address")
 
     def _read_line(self, timeout: float) -> str:
-        """The child's one line, without its newline; "" when it closed stdout without one."""
+        """The child's one line, without its newline; "" when it closed stdout without one.
+
+        A thread reads it so that the wait has a deadline everywhere (Windows cannot select()
+        on a pipe); when the child is stopped, its stdout closes and the thread ends.
+        """
         stdout = self._popen.stdout
         assert stdout is not None
-        fd = stdout.fileno()
-        deadline = time.monotonic() + timeout
-        while b"\n" not in self._buffer:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self.stop()
-                raise DemoStartError(f"it was not ready after {timeout:.0f} seconds")
-            readable, _, _ = select.select([fd], [], [], remaining)
-            if not readable:
-                continue
-            chunk = os.read(fd, 4096)
-            if not chunk:
-                break
-            self._buffer += chunk
-        line, _, _ = self._buffer.partition(b"\n")
-        return line.decode("utf-8", "replace").strip()
+        lines: list[bytes] = []
+
+        def read() -> None:
+            try:
+                lines.append(stdout.readline())
+            except (OSError, ValueError):  # closed under us by stop()
+                lines.append(b"")
+
+        reader = threading.Thread(target=read, name="amiexplorer-demo-ready", daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if reader.is_alive():
+            self.stop()
+            raise DemoStartError(f"it was not ready after {timeout:g} seconds")
+        return lines[0].decode("utf-8", "replace").strip()
 
     def _exit_description(self) -> str:
         try:

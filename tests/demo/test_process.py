@@ -122,3 +122,10 @@ def test_started_early_only_for_the_demo() -> None:
         assert process._early is None
     finally:
         early.stop()
+
+
+def test_a_child_that_is_not_ready_in_time_is_stopped() -> None:
+    world = DemoProcess.start()
+    with pytest.raises(DemoStartError, match=r"not ready after 0\.01 seconds"):
+        world.wait_ready(timeout=0.01)
+    assert ends_within(world.pid, 0)
