@@ -39,7 +39,7 @@ class DemoProcess:
         self._endpoint_url: str | None = None
 
     @classmethod
-    def start(cls, env: dict[str, str] | None = None) -> DemoProcess:
+    def start(cls) -> DemoProcess:
         """Spawn the child and return at once; it works while the caller goes on."""
         popen = subprocess.Popen(
             [sys.executable, "-m", "amiexplorer.demo.child"],
@@ -47,7 +47,6 @@ class DemoProcess:
             stdout=subprocess.PIPE,
             # Never the terminal: the TUI owns it. Failures come back on stdout.
             stderr=subprocess.DEVNULL,
-            env=env,
             close_fds=True,
         )
         process = cls(popen)
