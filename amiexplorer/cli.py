@@ -1,7 +1,8 @@
 """The `amiexplorer` command: argument parsing, start-up checks, then the TUI.
 
-Nothing here imports Textual until the TUI starts, so bad starts are fast and `whoami` and
-`audit` stay free of it. Every bad start ends with one line on stderr and status 2.
+Nothing here imports Textual unless the TUI is to start (with `--demo`, while the demo world
+starts, else after the checks), so bad starts are fast and `whoami` and `audit` stay free of it.
+Every bad start ends with one line on stderr and status 2.
 """
 
 from __future__ import annotations
