@@ -25,6 +25,7 @@ from botocore.exceptions import DataNotFoundError
 from botocore.utils import get_environ_proxies
 
 from amiexplorer import __version__
+from amiexplorer.aws.fastparse import FastParserFactory
 from amiexplorer.aws.parse import botocore_timestamp
 
 #: Every client amiexplorer creates uses this configuration.
@@ -145,11 +146,12 @@ class AwsSession:
         # Loading EC2's service model costs ~0.4 s; every session in the process (a profile
         # switch, a reconnect) shares one loader and so parses it once.
         self._session.register_component("data_loader", _shared_loader())
-        # botocore reads every timestamp with dateutil, ~40% of the time a page of snapshots
-        # takes to parse; EC2's ISO-8601 ones are read by the standard library instead.
-        self._session.get_component("response_parser_factory").set_parser_defaults(
-            timestamp_parser=botocore_timestamp
-        )
+        # Reading EC2's XML is most of a large account's load: a compiled reader gives what
+        # botocore's generic one gives, several times faster (fastparse.py), and timestamps
+        # are read by the standard library instead of dateutil (parse.botocore_timestamp).
+        factory = FastParserFactory()
+        factory.set_parser_defaults(timestamp_parser=botocore_timestamp)
+        self._session.register_component("response_parser_factory", factory)
 
     @property
     def profile(self) -> str | None:

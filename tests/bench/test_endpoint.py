@@ -107,3 +107,20 @@ def test_limits_and_filters_are_those_of_ec2(endpoint: BenchServer, world: World
     with pytest.raises(ClientError) as unknown:
         ec2.describe_snapshots(Filters=[{"Name": "no-such-filter", "Values": ["x"]}])
     assert unknown.value.response["Error"]["Code"] == "InvalidParameterValue"
+
+
+def test_fast_reader_matches_botocore_on_the_benchmark_account(endpoint: BenchServer) -> None:
+    from tests.data.test_fast_parser import both_readers_agree, capture
+
+    ec2 = client(endpoint, "ec2")
+    captured = capture(ec2)
+    for operation, key in (
+        ("describe_instances", "Reservations"),
+        ("describe_images", "Images"),
+        ("describe_volumes", "Volumes"),
+        ("describe_snapshots", "Snapshots"),
+    ):
+        assert getattr(ec2, operation)(MaxResults=50)[key]
+    ec2.describe_launch_templates()
+    ec2.describe_regions()
+    assert both_readers_agree(captured) == 6
