@@ -28,6 +28,10 @@ _ID_ATTRIBUTE = {
 }
 
 
+#: How many recent filters' results are kept (for backspace), newest last.
+_RECENT_FILTERS = 16
+
+
 def search_text(resource: Any) -> str:
     """Everything `/` matches: ids, names, descriptions and tag values, lower-cased."""
     parts: list[str]
@@ -72,6 +76,8 @@ class RowModel:
         self._last_terms: tuple[str, ...] = ()
         self._last_rows: list[Any] = []
         self._last_texts: list[str] = []
+        # Recent filters' results over the same base: backspace finds them here.
+        self._recent: dict[tuple[str, ...], tuple[list[Any], list[str]]] = {}
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -95,15 +101,22 @@ class RowModel:
             return
         if self._base_texts is None:
             self._base_texts = [self._key(r) for r in self._base]
-        if self._last_terms and _narrows(self._last_terms, terms):
-            rows, texts = self._last_rows, self._last_texts
+        recent = self._recent.pop(terms, None)
+        if recent is not None:
+            rows, texts = recent
         else:
-            rows, texts = self._base, self._base_texts
-        # The longest term first: it usually lets the fewest rows through.
-        for term in sorted(terms, key=len, reverse=True):
-            mask = [term in text for text in texts]
-            rows = list(compress(rows, mask))
-            texts = list(compress(texts, mask))
+            if self._last_terms and _narrows(self._last_terms, terms):
+                rows, texts = self._last_rows, self._last_texts
+            else:
+                rows, texts = self._base, self._base_texts
+            # The longest term first: it usually lets the fewest rows through.
+            for term in sorted(terms, key=len, reverse=True):
+                mask = [term in text for text in texts]
+                rows = list(compress(rows, mask))
+                texts = list(compress(texts, mask))
+        self._recent[terms] = (rows, texts)
+        while len(self._recent) > _RECENT_FILTERS:
+            del self._recent[next(iter(self._recent))]
         self._last_terms, self._last_rows, self._last_texts = terms, rows, texts
         self.rows = rows
 
@@ -128,8 +141,7 @@ class RowModel:
         rows = [r for r in table.values() if region is None or r.region == region]
         if column is not None:
             value = column.sort or column.text
-            keys = _sort_keys([value(r, ctx) for r in rows])
-            order = sorted(range(len(rows)), key=keys.__getitem__, reverse=self.descending)
+            order = _order([value(r, ctx) for r in rows], self.descending)
             rows = [rows[i] for i in order]
         else:
             # A stable default so rows never jump between refreshes.
@@ -139,6 +151,7 @@ class RowModel:
         self._base_texts = None
         self._last_terms = ()
         self._last_rows = self._last_texts = []
+        self._recent.clear()
 
     def index_of(self, resource_id: str | None) -> int | None:
         """The row index of a resource, or None when it is not shown."""
@@ -155,18 +168,38 @@ def _narrows(before: tuple[str, ...], after: tuple[str, ...]) -> bool:
     return all(any(old in new for new in after) for old in before)
 
 
-def _sort_keys(values: list[Any]) -> list[Any]:
-    """`_comparable` of each value, without building a tuple per row when they are all alike.
+def _order(values: list[Any], descending: bool) -> list[int]:
+    """The positions of `values` sorted as `_comparable` orders them, stably.
 
-    Strings (none of them '-') order as their lower-case form and numbers as themselves,
-    exactly as their tuples would; anything mixed falls back to the tuples.
+    Same order as sorting by the `_comparable` tuples, without a tuple per row: numbers come
+    first, then text (case-insensitive), then None and '-'; each group is sorted on its own
+    and the groups are joined in that order (reversed when descending). Equal values keep
+    their order in both directions, as Python's sort keeps them.
     """
-    kinds = set(map(type, values))
-    if kinds == {str} and "-" not in values:
-        return [v.lower() for v in values]
-    if kinds and kinds <= {int, float}:
-        return values
-    return [_comparable(v) for v in values]
+    numbers: list[int] = []
+    texts: list[int] = []
+    last: list[int] = []
+    for position, value in enumerate(values):
+        if value is None or value == "-":
+            last.append(position)
+        elif isinstance(value, int | float):
+            numbers.append(position)
+        else:
+            texts.append(position)
+    keys: list[Any] = [None] * len(values)
+    for position in numbers:
+        keys[position] = values[position]
+    for position in texts:
+        keys[position] = str(values[position]).lower()
+    by_key = keys.__getitem__
+    groups = [
+        sorted(numbers, key=by_key, reverse=descending),
+        sorted(texts, key=by_key, reverse=descending),
+        last,
+    ]
+    if descending:
+        groups.reverse()
+    return [position for group in groups for position in group]
 
 
 def _comparable(value: Any) -> tuple[int, Any]:
