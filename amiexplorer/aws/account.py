@@ -10,7 +10,8 @@ from collections.abc import AsyncIterator, Iterable
 
 from amiexplorer.aws.attributes import attributes_of, stream_attributes
 from amiexplorer.aws.connect import Connection
-from amiexplorer.aws.inventory import Inventory, InventoryEvent
+from amiexplorer.aws.errors import is_credential_problem
+from amiexplorer.aws.inventory import Inventory, InventoryEvent, LoadError, RegionFinished
 from amiexplorer.aws.loader import InventoryLoader, PageSizes
 from amiexplorer.aws.models import Identity, Image, Region, Snapshot
 from amiexplorer.aws.relations import RelationGraph
@@ -66,11 +67,50 @@ class Account:
         return self.session.settings.read_only
 
     async def load(self, regions: Iterable[str] | None = None) -> AsyncIterator[InventoryEvent]:
-        """Load (or reload) regions, applying each event to the inventory as it is yielded."""
+        """Load (or reload) regions, applying each event to the inventory as it is yielded.
+
+        When AWS refused the credentials since the last load (they expired, say), the
+        credential chain is resolved afresh first, so credentials renewed meanwhile (`aws sso
+        login` in another terminal) are used without a restart.
+        """
         chosen = list(regions) if regions is not None else self.region_names
+        if self._credentials_refused():
+            self.pool.renew_credentials()
+            changed = await self._account_changed()
+            if changed is not None:
+                for region in chosen:
+                    error = LoadError(region, "GetCallerIdentity", "AccountChanged", changed)
+                    refused = RegionFinished(region, (error,))
+                    self.inventory.apply(refused)
+                    yield refused
+                return
         async for event in self.loader.stream(chosen):
             self.inventory.apply(event)
             yield event
+
+    def _credentials_refused(self) -> bool:
+        return self.pool.credentials_refused or any(
+            is_credential_problem(error.code) for error in self.inventory.errors
+        )
+
+    async def _account_changed(self) -> str | None:
+        """Why renewed credentials may not be used: they belong to another account.
+
+        The header names the account on screen, and the action guards compare owners with
+        it: rows of another account must never appear under its name.
+        """
+        try:
+            sts = await self.pool.get("sts", self.session.home_region())
+            caller = await sts.get_caller_identity()
+        except Exception:  # the load that follows reports what is wrong, region by region
+            return None
+        account_id = str(caller.get("Account", ""))
+        if account_id == self.identity.account_id:
+            return None
+        return (
+            f"the refreshed credentials belong to account {account_id}, not "
+            f"{self.identity.account_id}: restart amiexplorer or switch with :profile"
+        )
 
     async def load_attributes(self, resource: Image | Snapshot) -> Image | Snapshot:
         """Fetch one resource's sharing (and, for images, last launch) and store it."""

@@ -83,6 +83,13 @@ if TYPE_CHECKING:
 
 READ_ONLY_MESSAGE = "amiexplorer runs read-only (--read-only): nothing is sent to AWS"
 
+#: The error each removing call gets when its resource no longer exists.
+_GONE_CODES = {
+    "DeleteSnapshot": "InvalidSnapshot.NotFound",
+    "DeleteVolume": "InvalidVolume.NotFound",
+    "DeregisterImage": "InvalidAMIID.NotFound",
+}
+
 _PLANNERS: dict[type, Callable[[Any, PlanContext], Plan]] = {
     CreateImageRequest: plan_create_image,
     CreateSnapshotRequest: plan_create_snapshot,
@@ -266,17 +273,23 @@ class ActionRunner:
         return results
 
     async def _execute(self, step: Step) -> ItemResult:
+        gone: str | None = None
         try:
             reply = await call(self.pool, step)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # one failure never stops the other items
             problem = describe_problem(exc, region=step.region, operation=step.action)
-            message = problem.message
-            if step.after and problem.code == "InvalidSnapshot.InUse":
-                # EC2 is eventually consistent: a just-deregistered image may still hold it.
-                message += "; the image was just deregistered: delete the snapshot again soon"
-            return result_of(step, Outcome.FAILED, message, code=problem.code)
+            if step.removes and problem.code == _GONE_CODES.get(step.action):
+                # What was to go is gone. Typically AWS acted on an attempt whose answer was
+                # lost and botocore asked again: reporting a failure would be untrue.
+                gone, reply = problem.code, {}
+            else:
+                message = problem.message
+                if step.after and problem.code == "InvalidSnapshot.InUse":
+                    # EC2 is eventually consistent: a just-deregistered image may still hold it.
+                    message += "; the image was just deregistered: delete the snapshot again soon"
+                return result_of(step, Outcome.FAILED, message, code=problem.code)
         new_ids = new_ids_of(step, reply)
         created = tuple(WatchTarget(step.creates, i, step.region) for i in new_ids if step.creates)
         for kind, resource_id in step.removes:
@@ -289,7 +302,12 @@ class ActionRunner:
             message = f"{step.action} started in {step.region}: {', '.join(new_ids)}"
         else:
             message = f"{DONE_WORDS.get(step.action, 'done')}: {', '.join(step.resource_ids)}"
-        return result_of(step, Outcome.DONE, message, new_ids=new_ids, created=created)
+        if gone:
+            message += (
+                " (AWS no longer has it: an attempt whose answer was lost, or someone else, "
+                f"already did it; {gone})"
+            )
+        return result_of(step, Outcome.DONE, message, new_ids=new_ids, created=created, code=gone)
 
     async def _refresh(self, step: Step) -> None:
         """Re-read the sharing of a changed image or snapshot; a failure only leaves it stale."""

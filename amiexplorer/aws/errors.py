@@ -39,6 +39,17 @@ THROTTLING_ERRORS = frozenset(
     {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"}
 )
 PERMISSION_ERRORS = frozenset({"UnauthorizedOperation", "AccessDenied", "AccessDeniedException"})
+#: What botocore raises when the credential chain itself fails (an SSO token gone stale...).
+CREDENTIAL_CHAIN_ERRORS = frozenset(
+    {
+        "NoCredentialsError",
+        "PartialCredentialsError",
+        "CredentialRetrievalError",
+        "UnauthorizedSSOTokenError",
+        "SSOTokenLoadError",
+        "TokenRetrievalError",
+    }
+)
 
 _SERVICE_NAMES = {"ec2": "EC2", "autoscaling": "Auto Scaling", "sts": "STS", "iam": "IAM"}
 
@@ -64,6 +75,15 @@ def error_code(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+def is_credential_problem(code: str) -> bool:
+    """True when an error code (or botocore exception name) says the credentials are no good.
+
+    Such a failure may be cured by new credentials (`aws sso login`, a rotated key), so the
+    client pool re-resolves the credential chain before the next load.
+    """
+    return code in CREDENTIAL_ERRORS or code in EXPIRED_ERRORS or code in CREDENTIAL_CHAIN_ERRORS
+
+
 def permission_name(service: str, operation: str) -> str:
     """The IAM action of an operation: (ec2, DescribeSnapshots) -> ec2:DescribeSnapshots."""
     return f"{_IAM_PREFIX.get(service, service)}:{operation}"
@@ -79,8 +99,8 @@ def describe_problem(
         if code in EXPIRED_ERRORS:
             return AwsProblem(
                 code,
-                "the credentials have expired: refresh them (for example `aws sso login`) "
-                "and press r to retry",
+                "the credentials have expired: renew them (for example `aws sso login`) "
+                "and press r",
             )
         if code in CREDENTIAL_ERRORS:
             return AwsProblem(
@@ -99,7 +119,7 @@ def describe_problem(
             return AwsProblem(
                 code, f"AWS kept throttling the requests{where} ({code}): try again in a minute"
             )
-        text = str(exc.response.get("Error", {}).get("Message", "")).strip()
+        text = str(exc.response.get("Error", {}).get("Message") or "").strip()
         suffix = f": {text}" if text else ""
         return AwsProblem(code, f"{operation or 'the request'} failed{where} ({code}){suffix}")
     if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):

@@ -3,7 +3,12 @@
 aiobotocore's session resolves the same credential chain as the AWS CLI (environment, shared
 files, SSO, assume-role, credential_process, container and instance metadata), so amiexplorer
 adds nothing of its own there. Retries are configured once, here: botocore's adaptive mode
-backs off on throttling and rate-limits the client, so no caller writes a retry loop.
+backs off on throttling, 5xx answers, cut connections and read timeouts, and rate-limits the
+client, so no caller writes a retry loop.
+
+Credentials that AWS stops accepting mid-session (an SSO session or assumed role that
+expired) are re-resolved on the next load once any call was refused for them: the person
+runs `aws sso login` in another terminal and presses r, and the app carries on.
 """
 
 from __future__ import annotations
@@ -25,15 +30,25 @@ from botocore.exceptions import DataNotFoundError
 from botocore.utils import get_environ_proxies
 
 from amiexplorer import __version__
+from amiexplorer.aws.errors import is_credential_problem
 from amiexplorer.aws.fastparse import FastParserFactory
 from amiexplorer.aws.parse import botocore_timestamp
+
+#: Attempts per call, the first included. Throttling is what an account-wide scan meets most:
+#: with 30% of answers throttled, 8 attempts leave 0.3**8 (1 call in 15,000) failed, where 5
+#: left 1 in 400 (a region in error on a large account). The price is a dead endpoint: about
+#: 35 s of backoff before its region reports the error.
+MAX_ATTEMPTS = 8
+#: Seconds to wait for each read of an answer. Describe calls of 1,000 resources answer in a
+#: few seconds; a region that stops answering reports an error after MAX_ATTEMPTS of these.
+READ_TIMEOUT = 20.0
 
 #: Every client amiexplorer creates uses this configuration.
 # botocore's `max_attempts` counts retries; `total_max_attempts` counts every attempt.
 CLIENT_CONFIG = AioConfig(
-    retries={"mode": "adaptive", "total_max_attempts": 5},
+    retries={"mode": "adaptive", "total_max_attempts": MAX_ATTEMPTS},
     connect_timeout=5,
-    read_timeout=30,
+    read_timeout=READ_TIMEOUT,
     max_pool_connections=32,
     user_agent_extra=f"amiexplorer/{__version__}",
 )
@@ -57,8 +72,10 @@ class ConnectionSettings:
     endpoint_url: str | None = None
     read_only: bool = False
     #: Attempts per call, including the first (botocore's adaptive retry mode backs off
-    #: between them). Five rides out throttling; more makes a dead endpoint slow to report.
-    max_attempts: int = 5
+    #: between them); see MAX_ATTEMPTS.
+    max_attempts: int = MAX_ATTEMPTS
+    #: Seconds to wait for each read of an answer; see READ_TIMEOUT.
+    read_timeout: float = READ_TIMEOUT
     #: What the header calls the endpoint instead of its URL (the demo world says so).
     endpoint_label: str | None = None
     # Explicit keys are used by the demo world only; repr=False keeps them out of logs.
@@ -141,17 +158,30 @@ class AwsSession:
 
     def __init__(self, settings: ConnectionSettings) -> None:
         self.settings = settings
+        self._session = self._new_session()
+
+    def _new_session(self) -> AioSession:
         # botocore resolves the profile lazily; ProfileNotFound surfaces at the first use.
-        self._session = AioSession(profile=settings.profile)
+        session = AioSession(profile=self.settings.profile)
         # Loading EC2's service model costs ~0.4 s; every session in the process (a profile
         # switch, a reconnect) shares one loader and so parses it once.
-        self._session.register_component("data_loader", _shared_loader())
+        session.register_component("data_loader", _shared_loader())
         # Reading EC2's XML is most of a large account's load: a compiled reader gives what
         # botocore's generic one gives, several times faster (fastparse.py), and timestamps
         # are read by the standard library instead of dateutil (parse.botocore_timestamp).
         factory = FastParserFactory()
         factory.set_parser_defaults(timestamp_parser=botocore_timestamp)
-        self._session.register_component("response_parser_factory", factory)
+        session.register_component("response_parser_factory", factory)
+        return session
+
+    def forget_credentials(self) -> None:
+        """Resolve the credential chain afresh for the clients made from now on.
+
+        botocore keeps the credentials a session resolved, and refreshes temporary ones only
+        when they near their expiry time: credentials revoked or expired early (or renewed
+        by `aws sso login` in another terminal) need a new session to be picked up.
+        """
+        self._session = self._new_session()
 
     @property
     def profile(self) -> str | None:
@@ -199,9 +229,11 @@ class AwsSession:
         """An async context manager yielding a client for `service` in `region`."""
         if config is None:
             config = CLIENT_CONFIG
-            if self.settings.max_attempts != 5:
+            if self.settings.max_attempts != MAX_ATTEMPTS:
                 retries = {"mode": "adaptive", "total_max_attempts": self.settings.max_attempts}
                 config = config.merge(AioConfig(retries=retries))
+            if self.settings.read_timeout != READ_TIMEOUT:
+                config = config.merge(AioConfig(read_timeout=self.settings.read_timeout))
         kwargs: dict[str, Any] = {"region_name": region, "config": config}
         if self.settings.endpoint_url:
             kwargs["endpoint_url"] = self.settings.endpoint_url
@@ -225,6 +257,11 @@ class ClientPool:
         self._stack = AsyncExitStack()
         self._clients: dict[tuple[str, str], Any] = {}
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        # Clients made with credentials since replaced; a call may still be using one.
+        self._retired: list[AsyncExitStack] = []
+        #: Set when AWS refused a call for its credentials (expired or revoked), by any
+        #: client of the pool; `renew_credentials` clears it.
+        self.credentials_refused = False
 
     async def get(self, service: str, region: str) -> Any:
         """The client for `service` in `region`, created once even when asked for concurrently."""
@@ -236,11 +273,33 @@ class ClientPool:
             client = self._clients.get(key)
             if client is None:
                 context = self.session.client(service, region)
-                client = await self._stack.enter_async_context(context)
-                self._clients[key] = client
+                created = await self._stack.enter_async_context(context)
+                created.meta.events.register("after-call", self._note_refusal)
+                self._clients[key] = client = created
             return client
+
+    def _note_refusal(self, parsed: Any = None, **_kwargs: Any) -> None:
+        """botocore calls this after every call: remember a refusal of the credentials."""
+        error = parsed.get("Error") if isinstance(parsed, dict) else None
+        if isinstance(error, dict) and is_credential_problem(str(error.get("Code", ""))):
+            self.credentials_refused = True
+
+    def renew_credentials(self) -> None:
+        """Make every client afresh from a re-resolved credential chain.
+
+        The old clients are closed with the pool rather than now: a watcher or an action may
+        be in the middle of a call on one.
+        """
+        self.session.forget_credentials()
+        self._retired.append(self._stack)
+        self._stack = AsyncExitStack()
+        self._clients = {}
+        self._locks = {}
+        self.credentials_refused = False
 
     async def close(self) -> None:
         """Close every client (their HTTP connection pools)."""
         self._clients.clear()
-        await self._stack.aclose()
+        stacks, self._retired = [*self._retired, self._stack], []
+        for stack in stacks:
+            await stack.aclose()

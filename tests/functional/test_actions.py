@@ -1,4 +1,8 @@
-"""Delete, refusals, bulk actions, read-only and the Activity pane, end to end through the app."""
+"""Delete, refusals, bulk actions and the Activity pane, end to end through the app.
+
+Read-only mode is proven over thousands of keys, with the recording proxy, in
+tests/reliability/test_random_keys.py.
+"""
 
 from __future__ import annotations
 
@@ -189,31 +193,6 @@ async def test_bulk_delete_needs_the_count_and_reports_each_item(
     assert {s: outcomes[s] for s in orphans} == {
         s: "failed" if s in in_failing else "done" for s in orphans
     }
-
-
-async def test_read_only_sends_no_change_whatever_is_pressed(
-    make_app: AppFactory, world: Planted, demo_server: DemoServer
-) -> None:
-    app = await make_app(read_only=True)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        footer = screen_text(pilot).splitlines()[-1]
-        for word in ("Create", "Copy", "Share", "Delete"):
-            assert word not in footer
-        for pane in "1234":
-            await pilot.press(pane, "a")
-            for key in ("c", "y", "s", "p", "ctrl+d", "delete", "enter", "escape"):
-                await pilot.press(key)
-                await settle(pilot)
-                if not isinstance(app.screen, type(explorer(pilot))):
-                    await pilot.press("escape")
-            assert "read-only mode" in screen_text(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
-        help_text = screen_text(pilot)
-        assert "Delete or deregister" not in help_text and "Copy to other regions" not in help_text
-    mutating = [r for r in demo_server.requests if not r.action.startswith(READ_ONLY_ACTIONS)]
-    assert mutating == []
 
 
 async def test_activity_pane_follows_pending_work_to_completion(

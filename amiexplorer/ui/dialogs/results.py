@@ -17,6 +17,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from amiexplorer.aws.action_plan import ActionReport, ItemResult, Outcome
+from amiexplorer.ui.widgets.option_list import PagingOptionList
 
 _STYLE = {
     Outcome.DONE: ("✓ done", "green"),
@@ -69,7 +70,7 @@ class ResultsDialog(ModalScreen[str | None]):
         with Vertical() as frame:
             frame.border_title = self.title_text
             yield Static(Text(self.report.summary(), style="bold"), id="summary")
-            yield OptionList(
+            yield PagingOptionList(
                 *(
                     Option(result_line(item), id=str(index))
                     for index, item in enumerate(self.report.results)

@@ -15,6 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from amiexplorer.ui.details import Details, Related
+from amiexplorer.ui.widgets.option_list import PagingOptionList
 
 
 def _render_fields(details: Details) -> RenderableType:
@@ -41,7 +42,7 @@ def _render_fields(details: Details) -> RenderableType:
     return Group(*parts)
 
 
-class RelatedList(OptionList):
+class RelatedList(PagingOptionList):
     """Related resources; enter jumps to one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from amiexplorer.aws.inventory import Inventory, RegionState, RegionStatus
 from amiexplorer.aws.models import ResourceKind
+from amiexplorer.ui.widgets.option_list import PagingOptionList
 
 ALL_REGIONS = "all"
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -22,7 +22,7 @@ COUNTED = (
 WIDE = 40
 
 
-class RegionsPane(OptionList):
+class RegionsPane(PagingOptionList):
     """Choose a region to scope the resource panes; shows loading, counts and errors."""
 
     DEFAULT_CSS = """

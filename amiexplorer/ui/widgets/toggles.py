@@ -12,6 +12,8 @@ from textual.strip import Strip
 from textual.widgets import Checkbox, SelectionList
 from textual.widgets._toggle_button import ToggleButton
 
+from amiexplorer.ui.widgets.option_list import SafePageKeys
+
 
 class TickBox(Checkbox):
     """A check box whose mark shows only when it is on."""
@@ -22,7 +24,7 @@ class TickBox(Checkbox):
         return "X" if self.value else " "
 
 
-class TickList(SelectionList[str]):
+class TickList(SafePageKeys, SelectionList[str]):
     """A selection list whose marks show only on the selected entries."""
 
     def render_line(self, y: int) -> Strip:

@@ -1,0 +1,125 @@
+"""Fixtures for the reliability tests: the fault proxy in front of the moto server, and figures.
+
+The proxy starts once per test session (per xdist worker) and is cleared for each test.
+Tests add what they measured to `FIGURES`; the terminal summary prints the totals, so
+`pytest -n0 -q tests/reliability` shows the figures the reliability issue asks for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+from amiexplorer.aws.account import Account
+from amiexplorer.aws.connect import connect
+from amiexplorer.aws.models import Image, Snapshot
+from amiexplorer.aws.session import AwsSession, ConnectionSettings
+from amiexplorer.config import Settings
+from amiexplorer.demo import DemoServer
+from amiexplorer.ui.app import AmiExplorerApp
+from tests.conftest import FIXED_NOW, demo_settings
+from tests.reliability.proxy import FaultProxy
+
+#: What the reliability tests measured in this process (see `record_figures`).
+FIGURES: Counter[str] = Counter()
+
+
+def record_figures(**counts: int) -> None:
+    """Add to the figures printed at the end of the run (faults, requests, keys, ...)."""
+    FIGURES.update(counts)
+
+
+@pytest.fixture(scope="session")
+def fault_proxy(demo_server: DemoServer) -> Iterator[FaultProxy]:
+    """The proxy, in front of the session's moto server."""
+    proxy = FaultProxy(demo_server.endpoint_url)
+    proxy.start()
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
+def proxy(fault_proxy: FaultProxy) -> Iterator[FaultProxy]:
+    """The proxy without rules and with an empty journal; left that way after the test."""
+    fault_proxy.clear()
+    yield fault_proxy
+    record_figures(
+        requests=len(fault_proxy.requests),
+        **{f"faults.{kind}": n for kind, n in fault_proxy.faults.items()},
+    )
+    fault_proxy.clear()
+
+
+def proxied_settings(proxy: FaultProxy, server: DemoServer, **overrides: Any) -> ConnectionSettings:
+    """Demo-world settings whose every request goes through the proxy."""
+    return demo_settings(server, endpoint_url=proxy.endpoint_url, **overrides)
+
+
+# Figures: printed by the process that writes the terminal summary, xdist or not ----------------
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands its figures to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["reliability_figures"] = json.dumps(dict(FIGURES))
+
+
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """The controller adds up what each worker measured."""
+    output = getattr(node, "workeroutput", {}) or {}
+    FIGURES.update(json.loads(output.get("reliability_figures", "{}")))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One section with the figures, when any reliability test ran."""
+    if not FIGURES:
+        return
+    terminalreporter.section("reliability figures")
+    faults = {k.split(".", 1)[1]: v for k, v in sorted(FIGURES.items()) if k.startswith("faults.")}
+    terminalreporter.write_line(
+        f"faults injected: {sum(faults.values())} "
+        f"({', '.join(f'{k} {v}' for k, v in faults.items()) or 'none'})"
+    )
+    for name in ("requests", "inventory_differences", "crashes", "keys_pressed"):
+        terminalreporter.write_line(f"{name.replace('_', ' ')}: {FIGURES.get(name, 0)}")
+    for name, value in sorted(FIGURES.items()):
+        if not name.startswith("faults.") and name not in (
+            "requests",
+            "inventory_differences",
+            "crashes",
+            "keys_pressed",
+        ):
+            terminalreporter.write_line(f"{name.replace('_', ' ')}: {value}")
+
+
+# Driving the app through the proxy ----------------------------------------------------------
+
+
+@pytest.fixture
+def no_sharing_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Skip the explorer's background pass over every image's and snapshot's sharing.
+
+    It costs ~115 calls per app start; the tests that use this are about something else.
+    """
+
+    async def nothing(self: Account, limit: int = 0) -> AsyncIterator[Image | Snapshot]:
+        for resource in ():
+            yield resource
+
+    monkeypatch.setattr(Account, "enrich", nothing)
+
+
+async def proxied_app(
+    proxy: FaultProxy,
+    server: DemoServer,
+    settings: Settings | None = None,
+    **overrides: Any,
+) -> AmiExplorerApp:
+    """The real app over the demo world, every request through the proxy."""
+    connection = await connect(AwsSession(proxied_settings(proxy, server, **overrides)))
+    return AmiExplorerApp(Account(connection), settings, clock=lambda: FIXED_NOW)
