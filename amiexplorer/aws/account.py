@@ -75,7 +75,7 @@ class Account:
         """
         chosen = list(regions) if regions is not None else self.region_names
         if self._credentials_refused():
-            self.pool.renew_credentials()
+            await self.pool.renew_credentials()
             changed = await self._account_changed()
             if changed is not None:
                 for region in chosen:

@@ -284,18 +284,22 @@ class ClientPool:
         if isinstance(error, dict) and is_credential_problem(str(error.get("Code", ""))):
             self.credentials_refused = True
 
-    def renew_credentials(self) -> None:
+    async def renew_credentials(self) -> None:
         """Make every client afresh from a re-resolved credential chain.
 
-        The old clients are closed with the pool rather than now: a watcher or an action may
-        be in the middle of a call on one.
+        The clients just replaced stay open until the next renewal (or the pool's close): a
+        watcher or an action may be in the middle of a call on one. Those replaced before
+        are closed now, so a region that keeps refusing costs one set of clients, not one
+        per refresh.
         """
         self.session.forget_credentials()
-        self._retired.append(self._stack)
+        older, self._retired = self._retired, [self._stack]
         self._stack = AsyncExitStack()
         self._clients = {}
         self._locks = {}
         self.credentials_refused = False
+        for stack in older:
+            await stack.aclose()
 
     async def close(self) -> None:
         """Close every client (their HTTP connection pools)."""

@@ -13,14 +13,18 @@ import os
 from pathlib import Path
 
 import pytest
+from moto.iam.models import iam_backends
 
+from amiexplorer.aws.account import Account
+from amiexplorer.aws.connect import connect
 from amiexplorer.aws.inventory import RegionState
-from amiexplorer.demo import DemoServer, Planted
+from amiexplorer.aws.session import AwsSession
+from amiexplorer.demo import DEMO_ACCOUNT_ID, STAGING_ACCOUNT_ID, DemoServer, Planted
 from amiexplorer.ui.dialogs.confirm import ConfirmDialog
 from amiexplorer.ui.dialogs.results import ResultsDialog
 from amiexplorer.ui.screens.explorer import ExplorerScreen
 from tests.functional.conftest import explorer, screen_text, settle, until, visible_ids
-from tests.reliability.conftest import proxied_app
+from tests.reliability.conftest import proxied_app, proxied_settings
 from tests.reliability.proxy import FaultProxy
 
 pytestmark = pytest.mark.usefixtures("no_sharing_pass")
@@ -41,12 +45,16 @@ SECRETS = {
 
 
 def write_credentials(which: str) -> None:
-    """Put one key into the shared credentials file, as `aws sso login` would."""
-    key, secret, token = SECRETS[which]
-    Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"]).write_text(
-        f"[default]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n"
-        f"aws_session_token = {token}\n"
-    )
+    """Put one planted key into the shared credentials file, as `aws sso login` would."""
+    write_keys(*SECRETS[which])
+
+
+def write_keys(key: str, secret: str, token: str | None = None) -> None:
+    """Make `key` the default profile's credentials in the shared credentials file."""
+    text = f"[default]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n"
+    if token:
+        text += f"aws_session_token = {token}\n"
+    Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"]).write_text(text)
 
 
 def secret_values() -> list[str]:
@@ -144,3 +152,36 @@ async def test_an_expired_token_mid_session_is_explained_and_r_recovers_after_re
         assert found == [], f"{secret[:14]}… appears in outputs {found}"
     for _key, secret, _token in SECRETS.values():
         assert secret not in debug
+
+
+async def test_renewed_credentials_of_another_account_are_refused(
+    world: Planted, demo_server: DemoServer, proxy: FaultProxy, credentials_file: object
+) -> None:
+    """`aws sso login` into another account must not put its rows under this one's name."""
+    settings = proxied_settings(proxy, demo_server, access_key_id=None, secret_access_key=None)
+    account = Account(await connect(AwsSession(settings)))
+    try:
+        async for _event in account.load():
+            pass
+        rows = set(account.inventory.volumes)
+        proxy.expire(SECRETS["old"][0])
+        async for _event in account.load():
+            pass
+        assert account.inventory.errors
+        iam = iam_backends[STAGING_ACCOUNT_ID]["aws"]
+        iam.create_user("us-east-1", "someone")
+        key = iam.create_access_key("someone")
+        write_keys(key.access_key_id, key.secret_access_key)
+        before = len(proxy.requests)
+        async for _event in account.load():
+            pass
+        messages = {e.message for e in account.inventory.errors}
+        assert messages == {
+            f"the refreshed credentials belong to account {STAGING_ACCOUNT_ID}, not "
+            f"{DEMO_ACCOUNT_ID}: restart amiexplorer or switch with :profile"
+        }
+        # Only the identity was asked; no region of the other account was read.
+        assert [r.action for r in proxy.requests[before:]] == ["GetCallerIdentity"]
+        assert set(account.inventory.volumes) == rows
+    finally:
+        await account.close()
