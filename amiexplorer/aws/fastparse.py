@@ -129,7 +129,10 @@ class FastEC2QueryParser(AioEC2QueryParser):  # type: ignore[misc]
     def _do_parse(self, response: dict[str, Any], shape: Any) -> Any:
         if shape is None or shape.name in _UNSUPPORTED or "resultWrapper" in shape.serialization:
             return super()._do_parse(response, shape)
-        key = (self._timestamp_parser, self._blob_parser)
+        # botocore's default blob parser is a method, bound anew for each parser (one is made
+        # per answer): key on its function, or every answer would compile its readers again.
+        blob = self._blob_parser
+        key = (self._timestamp_parser, getattr(blob, "__func__", blob))
         compiler = _COMPILERS.get(key)
         if compiler is None:
             compiler = _COMPILERS[key] = _Compiler(self._timestamp_parser, self._blob_parser)

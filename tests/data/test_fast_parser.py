@@ -11,7 +11,7 @@ from typing import Any
 import boto3
 import botocore.parsers
 
-from amiexplorer.aws.fastparse import FastEC2QueryParser
+from amiexplorer.aws.fastparse import _COMPILERS, FastEC2QueryParser
 from amiexplorer.aws.parse import botocore_timestamp
 from amiexplorer.demo import DEMO_CREDENTIALS, DemoServer, Planted
 
@@ -19,10 +19,13 @@ from amiexplorer.demo import DEMO_CREDENTIALS, DemoServer, Planted
 def both_readers_agree(captured: list[tuple[Any, dict[str, Any]]]) -> int:
     """Read every answer with botocore's reader and the fast one; return how many agreed."""
     reference = botocore.parsers.EC2QueryParser(timestamp_parser=botocore_timestamp)
-    fast = FastEC2QueryParser(timestamp_parser=botocore_timestamp)
+    compilers = len(_COMPILERS)
     for operation, response in captured:
         expected = reference._do_parse(response, operation.output_shape)
+        # A parser per answer, as botocore makes them: the compiled readers must be shared.
+        fast = FastEC2QueryParser(timestamp_parser=botocore_timestamp)
         assert fast._do_parse(response, operation.output_shape) == expected, operation.name
+    assert len(_COMPILERS) <= compilers + 1
     return len(captured)
 
 
