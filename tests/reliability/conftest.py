@@ -24,6 +24,18 @@ from amiexplorer.ui.app import AmiExplorerApp
 from tests.conftest import FIXED_NOW, demo_settings
 from tests.reliability.proxy import FaultProxy
 
+#: Calls only the inventory loader makes (the watcher and the details pane describe snapshots
+#: and images too, in the background, whenever they like).
+LOADER_ACTIONS = frozenset(
+    {
+        "DescribeInstances",
+        "DescribeVolumes",
+        "DescribeLaunchTemplates",
+        "DescribeLaunchTemplateVersions",
+        "DescribeLaunchConfigurations",
+    }
+)
+
 #: What the reliability tests measured in this process (see `record_figures`).
 FIGURES: Counter[str] = Counter()
 

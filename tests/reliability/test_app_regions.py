@@ -9,7 +9,7 @@ from amiexplorer.demo import DemoServer, Planted
 from amiexplorer.ui.screens.help import HelpScreen
 from amiexplorer.ui.widgets.regions_pane import RegionsPane
 from tests.functional.conftest import explorer, screen_text, settle, until, visible_ids
-from tests.reliability.conftest import proxied_app
+from tests.reliability.conftest import LOADER_ACTIONS, proxied_app
 from tests.reliability.proxy import FaultProxy
 
 pytestmark = pytest.mark.usefixtures("no_sharing_pass")
@@ -55,7 +55,7 @@ async def test_a_failed_region_shows_its_error_and_R_retries_just_that_region(
         before = len(proxy.requests)
         await pilot.press("R")
         await settle(pilot)
-        asked = {r.region for r in proxy.requests[before:] if r.service in ("ec2", "autoscaling")}
+        asked = {r.region for r in proxy.requests[before:] if r.action in LOADER_ACTIONS}
         assert asked == {"eu-west-1"}
         assert regions["eu-west-1"].state is RegionState.LOADED
         assert regions["ap-southeast-2"].state is RegionState.FAILED

@@ -7,6 +7,7 @@ key -> dialog (validates, no API call) -> plan -> DryRun preflight -> confirmati
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from amiexplorer.aws.action_plan import Confirmation
@@ -180,8 +181,14 @@ class ActionKeys:
         self, request: ActionRequest, title: str, toggle: tuple[str, Replan] | None = None
     ) -> None:
         """Run the flow in a worker of the screen (one action at a time)."""
+        # A function, not a coroutine: a flow replaced before it starts is then never made
+        # (a coroutine object would be dropped unawaited, with a RuntimeWarning). The ignore:
+        # Textual's union of work types makes mypy infer Never for an async callable.
         self.screen.run_worker(
-            self._flow(request, title, toggle), group="action", exclusive=True, exit_on_error=False
+            partial(self._flow, request, title, toggle),  # type: ignore[arg-type]
+            group="action",
+            exclusive=True,
+            exit_on_error=False,
         )
 
     def run_flows(self, flows: list[Flow], then: Callable[[], None] | None = None) -> None:
@@ -195,7 +202,12 @@ class ActionKeys:
                 if then is not None:
                     then()
 
-        self.screen.run_worker(run_all(), group="action", exclusive=True, exit_on_error=False)
+        self.screen.run_worker(
+            run_all,  # type: ignore[arg-type]  # as in run_request
+            group="action",
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     async def _flow(
         self, request: ActionRequest, title: str, toggle: tuple[str, Replan] | None
