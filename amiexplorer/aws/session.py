@@ -123,6 +123,16 @@ def known_region_names() -> frozenset[str]:
     return frozenset(names)
 
 
+def _plain_http_without_proxy(url: str) -> bool:
+    """True for an ``http://`` endpoint reached directly (the demo world, LocalStack).
+
+    No TLS happens there, yet aiobotocore would build a certificate store for every client
+    (~50 ms of CPU each, a dozen clients at start-up); ``verify=False`` skips that and changes
+    nothing else. Through a proxy, whose connection may be TLS, verification stays on.
+    """
+    return url.startswith("http://") and not get_environ_proxies(url).get("http")
+
+
 #: Every service amiexplorer calls, and the data files their clients read.
 _SERVICES = ("sts", "iam", "ec2", "autoscaling")
 _SERVICE_DATA = ("service-2", "endpoint-rule-set-1", "paginators-1")
@@ -141,16 +151,6 @@ def preload_service_data() -> None:
         for kind in _SERVICE_DATA:
             with contextlib.suppress(DataNotFoundError):  # not every service has paginators
                 loader.load_service_model(service, kind)
-
-
-def _plain_http_without_proxy(url: str) -> bool:
-    """True for an ``http://`` endpoint reached directly (the demo world, LocalStack).
-
-    No TLS happens there, yet aiobotocore would build a certificate store for every client
-    (~50 ms of CPU each, a dozen clients at start-up); ``verify=False`` skips that and changes
-    nothing else. Through a proxy, whose connection may be TLS, verification stays on.
-    """
-    return url.startswith("http://") and not get_environ_proxies(url).get("http")
 
 
 class AwsSession:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
@@ -20,6 +20,7 @@ from amiexplorer.config import Settings
 from amiexplorer.ui.commands import ExplorerCommands
 from amiexplorer.ui.messages import SwitchProfile
 from amiexplorer.ui.screens.explorer import ExplorerScreen
+from amiexplorer.ui.widgets.prompt import Prompt
 
 
 class AmiExplorerApp(App[int]):
@@ -92,6 +93,27 @@ class AmiExplorerApp(App[int]):
         await self.switch_screen(ExplorerScreen(self.account))
         await old.close()
         self.notify(f"Now showing account {connection.identity.account_label}")
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed right after `/` or `:` reach the prompt, in order, however fast.
+
+        Textual hands each key to the widget focused when the app takes it, and `/` moves
+        the focus only once it has been handled, after bubbling back here: the keys typed
+        behind it (a fast typist, a paste, tmux send-keys) went to the table and bubble back
+        here too, in order. A printable one arriving while the prompt has focus is such a key.
+        (Priority bindings would avoid the detour but would overtake the keys before them:
+        `ctrl+d` then `2` must not delete in the Volumes pane.)
+        """
+        if (
+            isinstance(event, events.Key)
+            and event.is_forwarded
+            and event.is_printable
+            and event.character
+            and isinstance(self.focused, Prompt)
+        ):
+            self.focused.insert_text_at_cursor(event.character)
+            return
+        await super().on_event(event)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place for every worker failure: a readable message, never a traceback."""

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from rich.console import Console
+from textual import events
 from textual.pilot import Pilot
 
 from amiexplorer.aws.models import ResourceKind
@@ -377,3 +378,30 @@ async def test_q_quits(make_app: AppFactory) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_keys_typed_ahead_land_where_they_were_meant(
+    make_app: AppFactory, world: Planted
+) -> None:
+    # A fast typist, a paste or tmux send-keys delivers keys before the app has handled the
+    # ones before them: `/` must not lose the filter's first letters to the table, and a
+    # command line typed in one go must run in order.
+    app = await make_app()
+    names = {"/": "slash", ":": "colon", "-": "minus", "\r": "enter", "~": "escape"}
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = explorer(pilot)
+        for typed in ("/web-prod\r", ":snap\r", "/xyz~", "/nightly\r", "4"):
+            for char in typed:
+                printable = char not in "\r~"
+                app.post_message(events.Key(names.get(char, char), char if printable else None))
+        await settle(pilot)
+        assert screen.kind is ResourceKind.IMAGE
+        assert screen.models[ResourceKind.INSTANCE].filter_text == "web-prod"
+        assert screen.models[ResourceKind.SNAPSHOT].filter_text == "nightly"
+        assert screen.models[ResourceKind.IMAGE].filter_text == ""
+        await pilot.press("1")
+        assert visible_ids(pilot) and all(
+            "web-prod" in (app.account.inventory.instances[i].name or "")
+            for i in visible_ids(pilot)
+        )

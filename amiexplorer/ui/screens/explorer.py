@@ -90,14 +90,40 @@ class ExplorerScreen(Screen[None]):
             tooltip="Reload only the failed region (highlighted) or every failed one",
         ),
         Binding(
-            "1", "show_kind('instance')", "Instances", id="instances", tooltip="Show instances"
+            "1",
+            "show_kind('instance')",
+            "Instances",
+            id="instances",
+            tooltip="Show instances",
         ),
-        Binding("2", "show_kind('volume')", "Volumes", id="volumes", tooltip="Show volumes"),
         Binding(
-            "3", "show_kind('snapshot')", "Snapshots", id="snapshots", tooltip="Show snapshots"
+            "2",
+            "show_kind('volume')",
+            "Volumes",
+            id="volumes",
+            tooltip="Show volumes",
         ),
-        Binding("4", "show_kind('image')", "Images", id="images", tooltip="Show images (AMIs)"),
-        Binding("5", "show_activity", "Activity", id="activity", tooltip="Show work in flight"),
+        Binding(
+            "3",
+            "show_kind('snapshot')",
+            "Snapshots",
+            id="snapshots",
+            tooltip="Show snapshots",
+        ),
+        Binding(
+            "4",
+            "show_kind('image')",
+            "Images",
+            id="images",
+            tooltip="Show images (AMIs)",
+        ),
+        Binding(
+            "5",
+            "show_activity",
+            "Activity",
+            id="activity",
+            tooltip="Show work in flight",
+        ),
         Binding(
             "6",
             "show_audit",
@@ -105,7 +131,13 @@ class ExplorerScreen(Screen[None]):
             id="audit",
             tooltip="Audit: leftovers, public shares, cost",
         ),
-        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter rows as you type"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="filter",
+            tooltip="Filter rows as you type",
+        ),
         Binding(
             "colon",
             "command",
@@ -445,40 +477,23 @@ class ExplorerScreen(Screen[None]):
         (self.audit.table if self.audit.shown else self.table).focus()
 
     def action_filter(self) -> None:
-        """Open the filter prompt with the current filter."""
-        self.query_one(Prompt).open("filter", self._model().filter_text)
+        """Open the filter prompt with the current filter; it filters as you type."""
+        model = self._model()
+        self.query_one(Prompt).open("filter", _FilterPrompt(self, model), model.filter_text)
 
     def action_command(self) -> None:
         """Open the `:` command line."""
-        self.query_one(Prompt).open("command")
+        self.query_one(Prompt).open("command", _CommandPrompt(self))
 
-    def on_prompt_filter_changed(self, message: Prompt.FilterChanged) -> None:
-        """Filter as the user types."""
-        self._model().filter_text = message.text
+    def _set_filter(self, model: RowModel, text: str) -> None:
+        """Filter `model` (which may no longer be the pane on screen: type-ahead)."""
+        model.filter_text = text
         self._rebuild_rows()
         if self.audit.shown:
             self.audit.rows_changed()
-
-    def on_prompt_done(self, message: Prompt.Done) -> None:
-        """enter: keep the filter, or run the command."""
-        prompt = self.query_one(Prompt)
-        prompt.close()
-        self._focus_pane()
-        if message.mode == "command":
-            self.run_command(message.text)
-
-    def on_prompt_cancelled(self, message: Prompt.Cancelled) -> None:
-        """esc in the prompt: a filter is cleared, a command is dropped."""
-        self.query_one(Prompt).close()
-        self._focus_pane()
-        if message.mode == "filter":
-            self._clear_filter()
 
     def _clear_filter(self) -> None:
-        self._model().filter_text = ""
-        self._rebuild_rows()
-        if self.audit.shown:
-            self.audit.rows_changed()
+        self._set_filter(self._model(), "")
 
     def run_command(self, text: str) -> None:
         """Run a `:` command; an unknown one says what is allowed."""
@@ -674,7 +689,8 @@ class ExplorerScreen(Screen[None]):
         """Keys that do nothing here leave the footer and the help.
 
         Read-only mode removes the mutating keys (see on_key); the Audit pane removes the keys
-        that act on one resource pane (creating, copying, sharing, sorting).
+        that act on one resource pane (creating, copying, sharing, sorting); `R` shows only
+        while a region has failed.
         """
         if self.account.read_only and action in MUTATING_ACTIONS:
             return False
@@ -836,3 +852,39 @@ class ExplorerScreen(Screen[None]):
         from amiexplorer.ui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self.active_bindings))
+
+
+@dataclass(frozen=True, slots=True)
+class _FilterPrompt:
+    """`/`: filters the pane it was opened on as you type; esc clears the filter."""
+
+    screen: ExplorerScreen
+    model: RowModel
+
+    def changed(self, text: str) -> None:
+        """Filter as you type."""
+        self.screen._set_filter(self.model, text)
+
+    def done(self, text: str) -> None:
+        """enter keeps the filter."""
+
+    def cancelled(self) -> None:
+        """esc clears it."""
+        self.screen._set_filter(self.model, "")
+
+
+@dataclass(frozen=True, slots=True)
+class _CommandPrompt:
+    """`:`: runs the command on enter."""
+
+    screen: ExplorerScreen
+
+    def changed(self, text: str) -> None:
+        """Nothing happens until enter."""
+
+    def done(self, text: str) -> None:
+        """Run it."""
+        self.screen.run_command(text)
+
+    def cancelled(self) -> None:
+        """Dropped."""
