@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
@@ -22,10 +22,12 @@ from amiexplorer.aws.watch import Watcher, WatchTarget
 from amiexplorer.ui.activity import Activity, describe
 from amiexplorer.ui.columns import RowContext
 from amiexplorer.ui.details import Related, details_for
-from amiexplorer.ui.messages import InventoryChanged, InventoryLoaded, SwitchProfile, Watched
+from amiexplorer.ui.messages import InventoryChanged, InventoryLoaded, Watched
 from amiexplorer.ui.rowmodel import RowModel
 from amiexplorer.ui.screens.actions import MUTATING_ACTIONS, ActionKeys
 from amiexplorer.ui.screens.audit import AuditPane
+from amiexplorer.ui.screens.command_line import CommandPrompt, FilterPrompt, run_command
+from amiexplorer.ui.screens.explorer_keys import EXPLORER_BINDINGS
 from amiexplorer.ui.widgets.account_header import AccountHeader
 from amiexplorer.ui.widgets.activity_pane import ActivityPane
 from amiexplorer.ui.widgets.detail_panel import DetailPanel
@@ -35,24 +37,6 @@ from amiexplorer.ui.widgets.prompt import Prompt
 from amiexplorer.ui.widgets.regions_pane import ALL_REGIONS, RegionsPane
 from amiexplorer.ui.widgets.resource_table import ResourceTable
 
-#: `:` commands and the pane each opens.
-KIND_COMMANDS = {
-    "inst": ResourceKind.INSTANCE,
-    "instance": ResourceKind.INSTANCE,
-    "instances": ResourceKind.INSTANCE,
-    "ec2": ResourceKind.INSTANCE,
-    "vol": ResourceKind.VOLUME,
-    "volume": ResourceKind.VOLUME,
-    "volumes": ResourceKind.VOLUME,
-    "ebs": ResourceKind.VOLUME,
-    "snap": ResourceKind.SNAPSHOT,
-    "snapshot": ResourceKind.SNAPSHOT,
-    "snapshots": ResourceKind.SNAPSHOT,
-    "ami": ResourceKind.IMAGE,
-    "amis": ResourceKind.IMAGE,
-    "image": ResourceKind.IMAGE,
-    "images": ResourceKind.IMAGE,
-}
 #: Redraw at most this often while pages stream in, so a burst of pages is one repaint.
 REDRAW_SECONDS = 0.15
 
@@ -80,144 +64,7 @@ class ExplorerScreen(Screen[None]):
     #: footer and restyles the panes again while the first rows load.
     AUTO_FOCUS = "#table"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # First, so the footer shows it however narrow: only while a region has failed.
-        Binding(
-            "R",
-            "retry_regions",
-            "Retry region",
-            id="retry-regions",
-            tooltip="Reload only the failed region (highlighted) or every failed one",
-        ),
-        Binding(
-            "1",
-            "show_kind('instance')",
-            "Instances",
-            id="instances",
-            tooltip="Show instances",
-        ),
-        Binding(
-            "2",
-            "show_kind('volume')",
-            "Volumes",
-            id="volumes",
-            tooltip="Show volumes",
-        ),
-        Binding(
-            "3",
-            "show_kind('snapshot')",
-            "Snapshots",
-            id="snapshots",
-            tooltip="Show snapshots",
-        ),
-        Binding(
-            "4",
-            "show_kind('image')",
-            "Images",
-            id="images",
-            tooltip="Show images (AMIs)",
-        ),
-        Binding(
-            "5",
-            "show_activity",
-            "Activity",
-            id="activity",
-            tooltip="Show work in flight",
-        ),
-        Binding(
-            "6",
-            "show_audit",
-            "Audit",
-            id="audit",
-            tooltip="Audit: leftovers, public shares, cost",
-        ),
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            id="filter",
-            tooltip="Filter rows as you type",
-        ),
-        Binding(
-            "colon",
-            "command",
-            "Command",
-            id="command",
-            tooltip="Command line (:inst, :region NAME)",
-        ),
-        Binding("enter", "details", "Details", id="details", tooltip="Show details of the row"),
-        Binding(
-            "escape",
-            "escape",
-            "Clear",
-            id="escape",
-            show=False,
-            tooltip="Clear the filter / close details",
-        ),
-        Binding(
-            "backspace",
-            "back",
-            "Back",
-            id="back",
-            show=False,
-            tooltip="Back to where you jumped from",
-        ),
-        Binding("o", "sort", "Sort", id="sort", tooltip="Sort by the next column"),
-        Binding(
-            "O",
-            "sort_reverse",
-            "Reverse",
-            id="sort-reverse",
-            show=False,
-            tooltip="Reverse the sort order",
-        ),
-        Binding(
-            "r",
-            "refresh",
-            "Refresh",
-            id="refresh",
-            tooltip="Reload every region (cursor stays)",
-        ),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Every key of this screen"),
-        Binding(
-            "c",
-            "create",
-            "Create",
-            id="create",
-            tooltip="Create an image, snapshot or volume",
-        ),
-        Binding("y", "copy", "Copy", id="copy", tooltip="Copy to other regions"),
-        Binding("s", "share", "Share", id="share", tooltip="Share images or snapshots"),
-        Binding(
-            "p",
-            "make_private",
-            "Private",
-            id="make-private",
-            show=False,
-            tooltip="Make private again",
-        ),
-        Binding(
-            "ctrl+d,delete",
-            "delete",
-            "Delete",
-            id="delete",
-            tooltip="Delete or deregister",
-        ),
-        Binding("space", "mark", "Mark", id="mark", show=False, tooltip="Mark or unmark the row"),
-        Binding(
-            "a",
-            "mark_all",
-            "Mark all",
-            id="mark-all",
-            show=False,
-            tooltip="Mark every row shown (filter first)",
-        ),
-        Binding("A", "clear_marks", "Unmark", id="clear-marks", show=False, tooltip="Clear marks"),
-        Binding("tab", "app.focus_next", "Next pane", id="focus-next", show=False),
-        Binding(
-            "shift+tab", "app.focus_previous", "Previous pane", id="focus-previous", show=False
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = EXPLORER_BINDINGS
 
     def __init__(self, account: Account) -> None:
         super().__init__()
@@ -479,11 +326,11 @@ class ExplorerScreen(Screen[None]):
     def action_filter(self) -> None:
         """Open the filter prompt with the current filter; it filters as you type."""
         model = self._model()
-        self.query_one(Prompt).open("filter", _FilterPrompt(self, model), model.filter_text)
+        self.query_one(Prompt).open("filter", FilterPrompt(self, model), model.filter_text)
 
     def action_command(self) -> None:
         """Open the `:` command line."""
-        self.query_one(Prompt).open("command", _CommandPrompt(self))
+        self.query_one(Prompt).open("command", CommandPrompt(self))
 
     def _set_filter(self, model: RowModel, text: str) -> None:
         """Filter `model` (which may no longer be the pane on screen: type-ahead)."""
@@ -496,32 +343,8 @@ class ExplorerScreen(Screen[None]):
         self._set_filter(self._model(), "")
 
     def run_command(self, text: str) -> None:
-        """Run a `:` command; an unknown one says what is allowed."""
-        words = text.strip().split()
-        if not words:
-            return
-        verb, args = words[0].lower().lstrip(":"), words[1:]
-        if verb in KIND_COMMANDS and not args:
-            self._show_kind(KIND_COMMANDS[verb])
-        elif verb in ("audit", "findings") and not args:
-            self.action_show_audit()
-        elif verb in ("activity", "act") and not args:
-            self.action_show_activity()
-        elif verb == "region" and len(args) == 1:
-            self.set_region(None if args[0] in ("all", "*") else args[0])
-        elif verb == "profile" and len(args) == 1:
-            self.post_message(SwitchProfile(args[0]))
-        elif verb in ("refresh", "r") and not args:
-            self.action_refresh()
-        elif verb == "help" and not args:
-            self.action_help()
-        elif verb in ("q", "quit") and not args:
-            self.app.exit()
-        else:
-            self.complain(
-                f"unknown command {text.strip()!r}: try inst, vol, snap, ami, activity, audit, "
-                "region NAME, region all, profile NAME, refresh, help, quit"
-            )
+        """Run a `:` command (see `command_line`)."""
+        run_command(self, text)
 
     def _audit_refuses(self, what: str) -> bool:
         if self.audit.shown:
@@ -852,39 +675,3 @@ class ExplorerScreen(Screen[None]):
         from amiexplorer.ui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self.active_bindings))
-
-
-@dataclass(frozen=True, slots=True)
-class _FilterPrompt:
-    """`/`: filters the pane it was opened on as you type; esc clears the filter."""
-
-    screen: ExplorerScreen
-    model: RowModel
-
-    def changed(self, text: str) -> None:
-        """Filter as you type."""
-        self.screen._set_filter(self.model, text)
-
-    def done(self, text: str) -> None:
-        """enter keeps the filter."""
-
-    def cancelled(self) -> None:
-        """esc clears it."""
-        self.screen._set_filter(self.model, "")
-
-
-@dataclass(frozen=True, slots=True)
-class _CommandPrompt:
-    """`:`: runs the command on enter."""
-
-    screen: ExplorerScreen
-
-    def changed(self, text: str) -> None:
-        """Nothing happens until enter."""
-
-    def done(self, text: str) -> None:
-        """Run it."""
-        self.screen.run_command(text)
-
-    def cancelled(self) -> None:
-        """Dropped."""
