@@ -130,6 +130,8 @@ class AuditRowModel(RowModel):
         super().__init__(kind="audit")  # type: ignore[arg-type]
         self.report: AuditReport | None = None
         self.folded: set[FindingCode] = set()
+        #: The findings the last rebuild let through (scope and filter), in report order.
+        self.shown: list[Finding] = []
         self._texts: dict[int, str] = {}
 
     @property
@@ -156,8 +158,9 @@ class AuditRowModel(RowModel):
 
     def rebuild(self, table: Mapping[str, Any] | None = None, ctx: Any = None) -> None:
         """Recompute the rows: a heading per code with findings shown, then its findings."""
+        self.shown = self.findings()
         groups: dict[FindingCode, list[Finding]] = {}
-        for finding in self.findings():
+        for finding in self.shown:
             groups.setdefault(finding.code, []).append(finding)
         rows: list[Any] = []
         for code in FindingCode:
@@ -183,8 +186,4 @@ class AuditRowModel(RowModel):
 
     def group_ids(self, code: FindingCode) -> list[str]:
         """The row ids of every finding of `code` that the scope and filter let through."""
-        return [FindingRow(f).id for f in self.findings() if f.code is code]
-
-    def shown_totals(self) -> Totals:
-        """What the rows shown add up to."""
-        return Totals.of(self.findings())
+        return [FindingRow(f).id for f in self.shown if f.code is code]

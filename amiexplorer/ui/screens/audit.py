@@ -15,6 +15,7 @@ from amiexplorer.aws.action_requests import ActionRequest, DeregisterImagesReque
 from amiexplorer.aws.audit import CODE_INFO, AuditReport, Finding, FindingCode, cleanup_request
 from amiexplorer.aws.audit_run import AuditOptions, AuditProgress, run_audit
 from amiexplorer.aws.findings import Remedy
+from amiexplorer.config import Settings
 from amiexplorer.ui.audit_rows import AuditRowModel, FindingRow, GroupRow
 from amiexplorer.ui.details import Related
 from amiexplorer.ui.widgets.resource_table import ResourceTable
@@ -87,11 +88,11 @@ class AuditPane:
         self.screen.run_worker(self._run(), group="audit", exclusive=True, exit_on_error=False)
 
     async def _run(self) -> None:
-        settings = getattr(self.screen.app, "settings", None)
+        settings = getattr(self.screen.app, "settings", None) or Settings()
         options = AuditOptions(
             reload=False,
-            thresholds=settings.thresholds if settings is not None else AuditOptions().thresholds,
-            prices=settings.prices if settings is not None else AuditOptions().prices,
+            thresholds=settings.thresholds,
+            prices=settings.prices,
             lift_hint="run `amiexplorer audit --sharing-limit 0` for every resource",
         )
 
@@ -190,7 +191,7 @@ class AuditPane:
     def selection(self) -> list[Finding]:
         """The marked findings still shown; else the finding (or group) under the cursor."""
         table = self.table
-        findings = self.model.findings()
+        findings = self.model.shown
         if table.marked:
             return [f for f in findings if FindingRow(f).id in table.marked]
         row = table.current

@@ -224,7 +224,7 @@ class ExplorerScreen(Screen[None]):
         if self.audit.report is not None:
             bar.findings = self.audit.report.totals.count
         if self.audit.shown:
-            bar.shown = len(self.audit.model.findings())
+            bar.shown = len(self.audit.model.shown)
             bar.total = self.audit.report.totals.count if self.audit.report else 0
             bar.scope = self.scope
             bar.filter_text = model.filter_text
