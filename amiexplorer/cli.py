@@ -1,8 +1,8 @@
 """The `amiexplorer` command: argument parsing, start-up checks, then the TUI.
 
-Nothing here imports Textual unless the TUI is to start (with `--demo`, while the demo world
-starts, else after the checks), so bad starts are fast and `whoami` and `audit` stay free of it.
-Every bad start ends with one line on stderr and status 2.
+Nothing here imports Textual unless the TUI is to start, so `whoami` and `audit` stay free of
+it; and nothing imports botocore before the TUI's first frame: the TUI runs the start-up
+checks behind it. Every bad start ends with one line on stderr and status 2.
 """
 
 from __future__ import annotations
@@ -10,23 +10,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from amiexplorer import __version__
-from amiexplorer.audit_command import add_audit_arguments, run_audit_command
-from amiexplorer.aws.connect import Connection, StartupError, connect
-from amiexplorer.aws.session import AwsSession, ConnectionSettings, preload_service_data
+from amiexplorer.audit_arguments import add_audit_arguments
+from amiexplorer.aws.settings import ConnectionSettings
 from amiexplorer.config import ConfigError, Settings, load_settings
-from amiexplorer.startup import startup_allocations
+from amiexplorer.startup import EXIT_BAD_START, StartupError, startup_allocations
 
 if TYPE_CHECKING:
+    from amiexplorer.aws.account import Account
+    from amiexplorer.aws.connect import Connection
     from amiexplorer.demo.process import DemoProcess
 
 PROG = "amiexplorer"
-EXIT_BAD_START = 2
+DEMO_LABEL = "demo world (moto, on this machine)"
 
 
 def _connection_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -112,6 +114,22 @@ def connection_settings(args: argparse.Namespace, settings: Settings) -> Connect
     )
 
 
+def demo_settings(chosen: ConnectionSettings, endpoint_url: str) -> ConnectionSettings:
+    """The settings that point at the demo world (its keys, its regions, its label)."""
+    from amiexplorer.demo import DEMO_CREDENTIALS, DEMO_REGIONS
+
+    access_key, secret_key = DEMO_CREDENTIALS
+    return ConnectionSettings(
+        profile=None,
+        regions=chosen.regions or DEMO_REGIONS,
+        endpoint_url=endpoint_url,
+        read_only=chosen.read_only,
+        endpoint_label=DEMO_LABEL,
+        access_key_id=access_key,
+        secret_access_key=secret_key,
+    )
+
+
 def start_demo(
     chosen: ConnectionSettings, meanwhile: Callable[[], object] | None = None
 ) -> tuple[DemoProcess, ConnectionSettings]:
@@ -120,7 +138,6 @@ def start_demo(
     The child may already be running (``__main__`` starts it before the heavy imports);
     ``meanwhile`` runs while it seeds, on this core. A failure ends the program with one line.
     """
-    from amiexplorer.demo import DEMO_CREDENTIALS, DEMO_REGIONS
     from amiexplorer.demo.process import DemoStartError, claim
 
     server = claim()
@@ -133,37 +150,94 @@ def start_demo(
     except BaseException:
         server.stop()
         raise
-    access_key, secret_key = DEMO_CREDENTIALS
-    demo = ConnectionSettings(
-        profile=None,
-        regions=chosen.regions or DEMO_REGIONS,
-        endpoint_url=endpoint_url,
-        read_only=chosen.read_only,
-        endpoint_label="demo world (moto, on this machine)",
-        access_key_id=access_key,
-        secret_access_key=secret_key,
-    )
-    return server, demo
+    return server, demo_settings(chosen, endpoint_url)
 
 
-def _prepare(tui: bool) -> Callable[[], None]:
-    """Work the start needs anyway, done while the demo world starts on the other core."""
+def _preload() -> None:
+    """Parse botocore's service data ahead of the first clients (see preload_service_data)."""
+    from amiexplorer.aws.session import preload_service_data
 
-    def prepare() -> None:
-        with startup_allocations():
-            preload_service_data()
-            if tui:
-                import amiexplorer.ui.app  # noqa: F401
-
-    return prepare
+    with startup_allocations():
+        preload_service_data()
 
 
 def check_connection(chosen: ConnectionSettings) -> Connection:
     """Run the start-up checks; a failure ends the program with one line."""
+    from amiexplorer.aws.connect import connect
+    from amiexplorer.aws.session import AwsSession
+
     try:
         return asyncio.run(connect(AwsSession(chosen)))
     except StartupError as exc:
         fail(str(exc))
+
+
+async def open_account(chosen: ConnectionSettings, server: DemoProcess | None) -> Account:
+    """The TUI's start-up checks, run behind its first frame; raises StartupError.
+
+    botocore is imported and its data parsed on another thread, so the frame stays live.
+    """
+    await asyncio.to_thread(_preload)
+    from amiexplorer.aws.account import Account
+    from amiexplorer.aws.connect import connect
+    from amiexplorer.aws.session import AwsSession
+
+    if server is not None:
+        from amiexplorer.demo.process import DemoStartError
+
+        try:
+            endpoint_url = await asyncio.to_thread(server.wait_ready)
+        except DemoStartError as exc:
+            raise StartupError(f"the demo world did not start: {exc}") from None
+        chosen = demo_settings(chosen, endpoint_url)
+    return Account(await connect(AwsSession(chosen)))
+
+
+def run_tui(chosen: ConnectionSettings, settings: Settings, *, demo: bool) -> int:
+    """The TUI: its first frame at once, the start-up checks behind it.
+
+    With no terminal to draw on (stderr redirected, as in a script), the checks run first
+    instead, so that a bad start prints its one line and nothing else.
+    """
+    from amiexplorer.ui.app import Opening, run_app
+
+    server: DemoProcess | None = None
+    try:
+        opener: Callable[[], Awaitable[Account]]
+        if sys.__stderr__ is not None and sys.__stderr__.isatty():
+            if demo:
+                from amiexplorer.demo.process import claim
+
+                server = claim()
+            opener = partial(open_account, chosen, server)
+        else:
+            if demo:
+                server, chosen = start_demo(chosen, _preload)
+            opener = partial(_checked_account, check_connection(chosen))
+        opening = Opening(
+            opener,
+            what=_what_is_checked(chosen, demo=demo),
+            endpoint_label=DEMO_LABEL if demo else chosen.endpoint_url,
+            read_only=chosen.read_only,
+        )
+        return run_app(opening, settings)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+async def _checked_account(connection: Connection) -> Account:
+    from amiexplorer.aws.account import Account
+
+    return Account(connection)
+
+
+def _what_is_checked(chosen: ConnectionSettings, *, demo: bool) -> str:
+    if demo:
+        return "the demo world"
+    if chosen.profile:
+        return f"profile {chosen.profile}"
+    return "the default credential chain"
 
 
 def print_identity(connection: Connection) -> None:
@@ -185,21 +259,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         fail(str(exc))
     chosen = connection_settings(args, settings)
+    try:
+        if args.command is None:
+            return run_tui(chosen, settings, demo=bool(args.demo))
+        return run_command(args, chosen, settings)
+    except KeyboardInterrupt:
+        return 130
+
+
+def run_command(args: argparse.Namespace, chosen: ConnectionSettings, settings: Settings) -> int:
+    """`whoami` and `audit`: the checks, then the command; no Textual."""
     server: DemoProcess | None = None
     try:
         if args.demo:
-            server, chosen = start_demo(chosen, _prepare(tui=args.command is None))
+            server, chosen = start_demo(chosen, _preload)
         connection = check_connection(chosen)
         if args.command == "whoami":
             print_identity(connection)
             return 0
-        if args.command == "audit":
-            return run_audit_command(connection, settings, args)
-        from amiexplorer.ui.app import run_app
+        from amiexplorer.audit_command import run_audit_command
 
-        return run_app(connection, settings)
-    except KeyboardInterrupt:
-        return 130
+        return run_audit_command(connection, settings, args)
     finally:
         if server is not None:
             server.stop()

@@ -38,6 +38,11 @@ class Prices:
     standard: float = 0.05
 
 
+#: Above this many images (or snapshots), the audit does not read who each one is shared with
+#: (one call each) unless asked to.
+DEFAULT_SHARING_LIMIT = 2000
+
+
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     """Audit thresholds: how old a resource must be before it is reported."""

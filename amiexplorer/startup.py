@@ -6,6 +6,13 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+#: The exit status of every bad start (no credentials, unknown profile or region, ...).
+EXIT_BAD_START = 2
+
+
+class StartupError(Exception):
+    """A reason not to start, phrased for the person at the terminal (one line)."""
+
 
 @contextmanager
 def startup_allocations() -> Iterator[None]:

@@ -34,10 +34,7 @@ from amiexplorer.aws.audit import AuditError, AuditReport, build_report
 from amiexplorer.aws.errors import describe_problem, error_code
 from amiexplorer.aws.inventory import RegionFinished
 from amiexplorer.aws.models import Image, ResourceKind, Snapshot
-from amiexplorer.config import Prices, Thresholds
-
-#: Above this many images (or snapshots), their sharing is not read unless asked for.
-DEFAULT_SHARING_LIMIT = 2000
+from amiexplorer.config import DEFAULT_SHARING_LIMIT, Prices, Thresholds
 
 #: Codes that mean the resource went away between the load and the sharing call.
 _GONE = frozenset({"InvalidSnapshot.NotFound", "InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"})

@@ -6,11 +6,13 @@ answer, rejected credentials) becomes a `StartupError` with one line that says w
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -24,10 +26,9 @@ from botocore.exceptions import (
 from amiexplorer.aws.errors import CREDENTIAL_ERRORS, EXPIRED_ERRORS, describe_problem, error_code
 from amiexplorer.aws.models import Identity, Region
 from amiexplorer.aws.session import PROBE_CONFIG, AwsSession
+from amiexplorer.startup import StartupError
 
-
-class StartupError(Exception):
-    """A reason not to start, phrased for the person at the terminal."""
+__all__ = ["Connection", "StartupError", "connect", "describe_regions", "fetch_identity"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,18 +89,26 @@ def _translate(
     return StartupError(f"cannot start: {problem}")
 
 
-async def fetch_identity(session: AwsSession) -> Identity:
-    """STS GetCallerIdentity, plus the IAM account alias when IAM allows us to read it."""
-    async with session.client("sts", session.home_region(), PROBE_CONFIG) as sts:
-        caller = await sts.get_caller_identity()
-    alias: str | None = None
+async def _account_alias(session: AwsSession) -> str | None:
+    """The IAM account alias, when IAM allows us to read it."""
     try:
         async with session.client("iam", session.home_region(), PROBE_CONFIG) as iam:
             aliases = (await iam.list_account_aliases()).get("AccountAliases") or []
-            alias = str(aliases[0]) if aliases else None
     except (ClientError, BotoCoreError):
         # Many roles may not call IAM; the alias is a nicety, never a reason to fail.
-        alias = None
+        return None
+    return str(aliases[0]) if aliases else None
+
+
+async def _caller_identity(session: AwsSession) -> dict[str, Any]:
+    async with session.client("sts", session.home_region(), PROBE_CONFIG) as sts:
+        caller: dict[str, Any] = await sts.get_caller_identity()
+    return caller
+
+
+async def fetch_identity(session: AwsSession) -> Identity:
+    """STS GetCallerIdentity, plus the IAM account alias (both asked at once)."""
+    caller, alias = await asyncio.gather(_caller_identity(session), _account_alias(session))
     return Identity(
         account_id=str(caller["Account"]),
         arn=str(caller["Arn"]),
@@ -159,20 +168,27 @@ async def resolve_regions(session: AwsSession) -> tuple[Region, ...]:
 
 
 async def connect(session: AwsSession) -> Connection:
-    """Check everything a session needs before a screen is drawn; raise StartupError if not."""
+    """Check everything a session needs before a screen is drawn; raise StartupError if not.
+
+    The identity and the region list are asked for at once (one round trip instead of three
+    in a row); when both fail, the identity's failure is the one reported, as it says more.
+    """
     try:
         check_region_names(session)
         if not await session.has_credentials():
             raise NoCredentialsError()
-        identity = await fetch_identity(session)
-    except StartupError:
-        raise
     except (ClientError, BotoCoreError) as exc:
         raise _translate(exc, session, "sts", "GetCallerIdentity") from None
-    try:
-        regions = await resolve_regions(session)
-    except StartupError:
-        raise
-    except (ClientError, BotoCoreError) as exc:
-        raise _translate(exc, session, "ec2", "DescribeRegions") from None
+    identity, regions = await asyncio.gather(
+        fetch_identity(session), resolve_regions(session), return_exceptions=True
+    )
+    for outcome, service, operation in (
+        (identity, "sts", "GetCallerIdentity"),
+        (regions, "ec2", "DescribeRegions"),
+    ):
+        if isinstance(outcome, ClientError | BotoCoreError):
+            raise _translate(outcome, session, service, operation) from None
+        if isinstance(outcome, BaseException):
+            raise outcome
+    assert isinstance(identity, Identity) and isinstance(regions, tuple)
     return Connection(session=session, identity=identity, regions=regions)

@@ -18,7 +18,6 @@ import contextlib
 import functools
 import os
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
@@ -30,18 +29,22 @@ from botocore.exceptions import DataNotFoundError
 from botocore.utils import get_environ_proxies
 
 from amiexplorer import __version__
+from amiexplorer.aws.client_classes import share_alias_cache, share_client_classes
 from amiexplorer.aws.errors import is_credential_problem
 from amiexplorer.aws.fastparse import FastParserFactory
 from amiexplorer.aws.parse import botocore_timestamp
+from amiexplorer.aws.settings import MAX_ATTEMPTS, READ_TIMEOUT, ConnectionSettings
 
-#: Attempts per call, the first included. Throttling is what an account-wide scan meets most:
-#: with 30% of answers throttled, 8 attempts leave 0.3**8 (1 call in 15,000) failed, where 5
-#: left 1 in 400 (a region in error on a large account). The price is a dead endpoint: about
-#: 35 s of backoff before its region reports the error.
-MAX_ATTEMPTS = 8
-#: Seconds to wait for each read of an answer. Describe calls of 1,000 resources answer in a
-#: few seconds; a region that stops answering reports an error after MAX_ATTEMPTS of these.
-READ_TIMEOUT = 20.0
+__all__ = [
+    "CLIENT_CONFIG",
+    "MAX_ATTEMPTS",
+    "PROBE_CONFIG",
+    "READ_TIMEOUT",
+    "AwsSession",
+    "ClientPool",
+    "ConnectionSettings",
+    "preload_service_data",
+]
 
 #: Every client amiexplorer creates uses this configuration.
 # botocore's `max_attempts` counts retries; `total_max_attempts` counts every attempt.
@@ -61,44 +64,6 @@ PROBE_CONFIG = CLIENT_CONFIG.merge(
 )
 
 DEFAULT_HOME_REGION = "us-east-1"
-
-
-@dataclass(frozen=True, slots=True)
-class ConnectionSettings:
-    """How to reach AWS: what the command line, the environment and the config file chose."""
-
-    profile: str | None = None
-    regions: tuple[str, ...] = ()
-    endpoint_url: str | None = None
-    read_only: bool = False
-    #: Attempts per call, including the first (botocore's adaptive retry mode backs off
-    #: between them); see MAX_ATTEMPTS.
-    max_attempts: int = MAX_ATTEMPTS
-    #: Seconds to wait for each read of an answer; see READ_TIMEOUT.
-    read_timeout: float = READ_TIMEOUT
-    #: What the header calls the endpoint instead of its URL (the demo world says so).
-    endpoint_label: str | None = None
-    # Explicit keys are used by the demo world only; repr=False keeps them out of logs.
-    access_key_id: str | None = field(default=None, repr=False)
-    secret_access_key: str | None = field(default=None, repr=False)
-
-    @classmethod
-    def from_environment(
-        cls,
-        *,
-        profile: str | None = None,
-        regions: tuple[str, ...] = (),
-        endpoint_url: str | None = None,
-        read_only: bool = False,
-    ) -> ConnectionSettings:
-        """Fill what the caller left out from AWS_PROFILE, AWS_REGION and AWS_ENDPOINT_URL."""
-        env = os.environ
-        return cls(
-            profile=profile or env.get("AWS_PROFILE") or None,
-            regions=regions,
-            endpoint_url=endpoint_url or env.get("AWS_ENDPOINT_URL") or None,
-            read_only=read_only,
-        )
 
 
 @functools.cache
@@ -123,6 +88,7 @@ def known_region_names() -> frozenset[str]:
     return frozenset(names)
 
 
+@functools.lru_cache(maxsize=16)
 def _plain_http_without_proxy(url: str) -> bool:
     """True for an ``http://`` endpoint reached directly (the demo world, LocalStack).
 
@@ -130,6 +96,8 @@ def _plain_http_without_proxy(url: str) -> bool:
     (~50 ms of CPU each, a dozen clients at start-up); ``verify=False`` skips that and changes
     nothing else. Through a proxy, whose connection may be TLS, verification stays on.
     """
+    # Cached: it reads every environment variable, and the proxy settings do not change while
+    # amiexplorer runs.
     return url.startswith("http://") and not get_environ_proxies(url).get("http")
 
 
@@ -161,6 +129,7 @@ class AwsSession:
         self._session = self._new_session()
 
     def _new_session(self) -> AioSession:
+        share_client_classes()
         # botocore resolves the profile lazily; ProfileNotFound surfaces at the first use.
         session = AioSession(profile=self.settings.profile)
         # Loading EC2's service model costs ~0.4 s; every session in the process (a profile
@@ -275,6 +244,7 @@ class ClientPool:
                 context = self.session.client(service, region)
                 created = await self._stack.enter_async_context(context)
                 created.meta.events.register("after-call", self._note_refusal)
+                share_alias_cache(created)
                 self._clients[key] = client = created
             return client
 

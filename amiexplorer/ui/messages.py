@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from amiexplorer.aws.inventory import InventoryEvent
-from amiexplorer.aws.watch import WatchEvent
+from amiexplorer.aws.watch_events import WatchEvent
 
 
 class InventoryChanged(Message):

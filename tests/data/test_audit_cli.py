@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 
 from amiexplorer.audit_command import audit_options
-from amiexplorer.aws.audit_run import DEFAULT_SHARING_LIMIT
 from amiexplorer.cli import build_parser, main
-from amiexplorer.config import Settings, Thresholds
+from amiexplorer.config import DEFAULT_SHARING_LIMIT, Settings, Thresholds
 from amiexplorer.demo import DEMO_CREDENTIALS, DEMO_REGIONS, DemoServer, Planted
 
 FINDING_KEYS = {

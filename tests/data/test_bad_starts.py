@@ -7,6 +7,7 @@ environment (no AWS config of the developer's, no instance metadata).
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -182,3 +183,75 @@ def test_a_demo_world_that_cannot_start(tmp_path: Path) -> None:
         "the demo world did not start",
         "ImportError: moto is broken here",
     )
+
+
+def run_at_a_terminal(args: list[str], tmp_path: Path, seconds: float = 60) -> tuple[int, str]:
+    """Run `python -m amiexplorer ARGS` on a pseudo-terminal (80x24), as a person does.
+
+    Returns the exit status and everything written to the terminal (the TUI draws there too).
+    """
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+    import time
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        {
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_CONFIG_FILE": str(tmp_path / "aws-config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "aws-credentials"),
+            "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
+            "TERM": "xterm-256color",
+        }
+    )
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "amiexplorer", *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+        start_new_session=True,
+    )
+    os.close(slave)
+    output = bytearray()
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                output += chunk
+            elif child.poll() is not None:
+                break
+        status = child.wait(timeout=max(1.0, deadline - time.monotonic()))
+    finally:
+        if child.poll() is None:
+            child.kill()
+        os.close(master)
+    return status, output.decode("utf-8", "replace")
+
+
+def test_at_a_terminal_the_frame_comes_first_and_a_bad_start_is_still_one_line(
+    tmp_path: Path,
+) -> None:
+    status, shown = run_at_a_terminal(["--region", "us-east-1"], tmp_path)
+    assert status == 2, shown[-2000:]
+    assert "Connecting with the default credential chain" in shown  # the frame came first
+    assert "Traceback" not in shown
+    # After the TUI gave the terminal back: the one line (wrapped by the terminal at most).
+    after = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.rsplit("\x1b[?1049l", 1)[-1])
+    lines = [line for line in after.replace("\r", "").split("\n") if line.strip()]
+    assert len(lines) == 1, after
+    assert lines[0].startswith("amiexplorer: no AWS credentials found")
+    assert "amiexplorer --demo" in lines[0]

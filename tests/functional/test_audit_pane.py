@@ -13,6 +13,7 @@ from amiexplorer.demo import DemoServer, Planted
 from amiexplorer.ui.audit_rows import FindingRow, GroupRow
 from amiexplorer.ui.dialogs.confirm import ConfirmDialog
 from amiexplorer.ui.dialogs.results import ResultsDialog
+from amiexplorer.ui.screens.help import HelpScreen
 from tests.functional.conftest import (
     AppFactory,
     explorer,
@@ -73,6 +74,15 @@ async def test_audit_pane_groups_jumps_folds_and_filters(
         assert len(_rows(pilot)) == len(rows) - len(_orphans(world))
         await pilot.press("enter")
         assert len(_rows(pilot)) == len(rows)
+
+        # The help says what enter does here.
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        help_text = screen_text(pilot)
+        assert "Fold or unfold the group" in help_text
+        assert "Show details of the row" not in help_text
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
 
         # enter on a finding goes to its resource, details open; backspace comes back.
         await pilot.press("j")

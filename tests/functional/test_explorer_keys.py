@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.console import Console
 from textual import events
+from textual.binding import Binding
 from textual.pilot import Pilot
 
 from amiexplorer.aws.models import ResourceKind
@@ -362,9 +363,15 @@ async def test_mouse_click_selects_a_row(make_app: AppFactory) -> None:
 
 
 async def test_keymap_from_the_config_file(make_app: AppFactory) -> None:
-    app = await make_app(Settings(keymap={"filter": "f", "snapshots": "s"}))
+    app = await make_app(
+        Settings(keymap={"filter": "f", "snapshots": "s", "retry-regions": "ctrl+r"})
+    )
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
+        # What a failed region says to press follows the keymap.
+        hint = explorer(pilot).query_one(RegionsPane).retry_hint
+        assert hint == f"{app.get_key_display(Binding('ctrl+r', ''))} retries this region"
+        assert hint != "R retries this region"
         await pilot.press("s")
         assert explorer(pilot).kind is ResourceKind.SNAPSHOT
         await pilot.press("f")

@@ -18,10 +18,11 @@ from amiexplorer.aws.account import Account
 from amiexplorer.aws.connect import connect
 from amiexplorer.aws.session import AwsSession
 from amiexplorer.demo import DemoServer, Planted
-from amiexplorer.ui.app import AmiExplorerApp
+from amiexplorer.ui.app import AmiExplorerApp, Opening
+from amiexplorer.ui.screens.connecting import ConnectingScreen
 from screenshots.scenes import SCENES, SIZES
 from tests.conftest import FIXED_NOW, demo_settings
-from tests.functional.conftest import settle
+from tests.functional.conftest import settle, until
 
 SIZE_PARAMS = [pytest.param(size, id=f"{size[0]}x{size[1]}") for size in SIZES]
 DEMO_LABEL = "demo world (moto, on this machine)"
@@ -59,3 +60,20 @@ def test_screen(
     demo_server: DemoServer,
 ) -> None:
     assert snap_compare(build_app(demo_server), terminal_size=size, run_before=SCREENS[screen])
+
+
+@pytest.mark.parametrize("size", SIZE_PARAMS)
+def test_connecting_screen(size: tuple[int, int], snap_compare: Any) -> None:
+    """The first frame, while the start-up checks run (here: for ever)."""
+
+    async def never_answers() -> Account:
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    opening = Opening(never_answers, what="profile prod", read_only=True)
+    app = AmiExplorerApp(opening=opening, clock=lambda: FIXED_NOW)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConnectingScreen))
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

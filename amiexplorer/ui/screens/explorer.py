@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
@@ -42,7 +42,7 @@ REDRAW_SECONDS = 0.15
 
 
 #: Keys of the resource panes that mean nothing in the Audit pane.
-_NOT_IN_AUDIT = frozenset({"create", "copy", "share", "sort", "sort_reverse"})
+_NOT_IN_AUDIT = frozenset({"create", "copy", "share", "sort", "sort_reverse", "details"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,9 @@ class ExplorerScreen(Screen[None]):
         header.read_only = self.account.read_only
         yield header
         with Horizontal(id="main"):
-            yield RegionsPane(self.account.inventory, id="regions")
+            regions = RegionsPane(self.account.inventory, id="regions")
+            regions.retry_hint = f"{self.retry_key} retries this region"
+            yield regions
             with Vertical(id="content"):
                 yield KindBar(id="kinds")
                 yield ResourceTable(self.models[self.kind], self.ctx, id="table")
@@ -114,6 +116,14 @@ class ExplorerScreen(Screen[None]):
         yield Prompt(id="prompt")
         yield Static("", id="status")
         yield Footer()
+
+    @property
+    def retry_key(self) -> str:
+        """The key that reloads failed regions, wherever the config file's keymap put it."""
+        settings = getattr(self.app, "settings", None)
+        keys = dict(settings.keymap).get("retry-regions") if settings is not None else None
+        key = keys.split(",")[0].strip() if keys else "R"
+        return self.app.get_key_display(Binding(key, ""))
 
     @property
     def table(self) -> ResourceTable:
@@ -253,7 +263,7 @@ class ExplorerScreen(Screen[None]):
                 every = same and len(failed) == len(inventory.regions)
                 where = "every region" if every else f"{where} and {len(failed) - 1} more region(s)"
             # The key first: a long message is cut at the screen's edge.
-            return f"{where} failed (R retries): {first.error_message}"
+            return f"{where} failed ({self.retry_key} retries): {first.error_message}"
         return f"Loaded {len(inventory.regions)} region(s) at {self._now():%H:%M:%S} UTC."
 
     def _set_status(self, text: str) -> None:
@@ -378,6 +388,10 @@ class ExplorerScreen(Screen[None]):
         self._rebuild_rows()
 
     # Details and navigation -------------------------------------------------------------
+
+    def action_audit_open(self) -> None:
+        """Audit pane: fold or unfold the group under the cursor, or go to its resource."""
+        self.audit.choose()
 
     def action_details(self) -> None:
         """Open (or close) the details of the row under the cursor."""
@@ -519,6 +533,8 @@ class ExplorerScreen(Screen[None]):
             return False
         if action == "retry_regions":
             return any(status.errors for status in self.account.inventory.regions.values())
+        if action == "audit_open":
+            return self.audit.shown
         return not (self.audit.shown and action in _NOT_IN_AUDIT)
 
     def on_key(self, event: events.Key) -> None:

@@ -74,6 +74,14 @@ EXPLORER_BINDINGS: list[BindingType] = [
         tooltip="Command line (:inst, :region NAME)",
     ),
     Binding("enter", "details", "Details", id="details", tooltip="Show details of the row"),
+    # The same key in the Audit pane, where it means something else (check_action picks).
+    Binding(
+        "enter",
+        "audit_open",
+        "Open",
+        id="audit-open",
+        tooltip="Fold or unfold the group, or go to the finding's resource",
+    ),
     Binding(
         "escape",
         "escape",

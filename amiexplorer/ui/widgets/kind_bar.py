@@ -40,6 +40,8 @@ class KindBar(Static):
     audit_shown: reactive[bool] = reactive(False)
     #: Findings of the last audit (None before the first).
     findings: reactive[int | None] = reactive(None)
+    #: Before the account is known (the start-up checks): the tabs only, no counts.
+    waiting: reactive[bool] = reactive(False)
 
     def render(self) -> Text:
         """Pane tabs, then what is shown and how."""
@@ -56,7 +58,7 @@ class KindBar(Static):
         found = f" ({self.findings})" if self.findings else ""
         style = "bold reverse" if self.audit_shown else "dim"
         text.append(f" 6 Audit{found} ", style=style)
-        if self.activity_shown:
+        if self.activity_shown or self.waiting:
             return text
         text.append("  ")
         count = f"{self.shown:,}" if self.shown == self.total else f"{self.shown:,}/{self.total:,}"

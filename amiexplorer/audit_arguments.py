@@ -1,0 +1,60 @@
+"""The flags of `amiexplorer audit`, cheap to import: the parser is built on every start."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from amiexplorer.audit_output import OutputFormat
+from amiexplorer.config import DEFAULT_SHARING_LIMIT
+
+#: What a report says to do to read every resource's sharing.
+LIFT_HINT = "pass --sharing-limit 0"
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("a number of days cannot be negative")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("the limit cannot be negative (0 means no limit)")
+    return value
+
+
+def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of `amiexplorer audit` (the connection flags are added by the CLI)."""
+    group = parser.add_argument_group("audit")
+    group.add_argument(
+        "--format",
+        choices=[f.value for f in OutputFormat],
+        default=OutputFormat.TABLE.value,
+        help="table (humanized, the default), json or csv (exact, machine-readable)",
+    )
+    group.add_argument("--output", metavar="FILE", type=Path, help="write the report to FILE")
+    for kind in ("snapshot", "image", "volume"):
+        group.add_argument(
+            f"--{kind}-min-age",
+            metavar="DAYS",
+            type=_days,
+            help=f"report {kind}s only once this old (default: the config file's, else 0)",
+        )
+    group.add_argument(
+        "--sharing-limit",
+        metavar="N",
+        type=_count,
+        default=DEFAULT_SHARING_LIMIT,
+        help="read who images and snapshots are shared with (one call each) only when a kind "
+        f"has at most N of them; 0 reads them all (default {DEFAULT_SHARING_LIMIT}); "
+        "public findings are always complete",
+    )
