@@ -29,7 +29,7 @@ from botocore.exceptions import DataNotFoundError
 from botocore.utils import get_environ_proxies
 
 from amiexplorer import __version__
-from amiexplorer.aws.client_classes import share_alias_cache, share_client_classes
+from amiexplorer.aws.client_costs import share_alias_cache, share_client_work
 from amiexplorer.aws.errors import is_credential_problem
 from amiexplorer.aws.fastparse import FastParserFactory
 from amiexplorer.aws.parse import botocore_timestamp
@@ -129,7 +129,7 @@ class AwsSession:
         self._session = self._new_session()
 
     def _new_session(self) -> AioSession:
-        share_client_classes()
+        share_client_work()
         # botocore resolves the profile lazily; ProfileNotFound surfaces at the first use.
         session = AioSession(profile=self.settings.profile)
         # Loading EC2's service model costs ~0.4 s; every session in the process (a profile

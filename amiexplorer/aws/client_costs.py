@@ -12,7 +12,7 @@ Both are shared here. Nothing else changes: every client keeps its own region, e
 credentials, configuration, event handlers and connection pool. The class is cached by
 service and API version: it depends on nothing else, as amiexplorer registers no handler of
 botocore's class-building event. If aiobotocore stops having what is patched here, clients
-are built the stock way (tests/unit/test_client_classes.py checks the sharing happens).
+are built the stock way (tests/data/test_client_costs.py checks the sharing happens).
 """
 
 from __future__ import annotations
@@ -29,11 +29,19 @@ _aliases: dict[str, str] = {}
 _installed = False
 
 
-def share_client_classes() -> None:
+def share_client_work() -> None:
     """Build each service's client class once per process (idempotent)."""
     global _installed
+    if _installed:
+        return
+    _installed = True
+    _share_client_classes()
+
+
+def _share_client_classes() -> None:
+    """Build each service's client class once per process."""
     build = getattr(AioClientCreator, "_create_client_class", None)
-    if _installed or build is None:
+    if build is None:
         return
 
     async def create_client_class(self: Any, service_name: str, service_model: Any) -> type:
@@ -45,7 +53,6 @@ def share_client_classes() -> None:
         return cls
 
     AioClientCreator._create_client_class = create_client_class
-    _installed = True
 
 
 def share_alias_cache(client: Any) -> None:

@@ -1,13 +1,13 @@
 """Clients share their service's class and the event-alias cache, and still work on their own.
 
-(amiexplorer/aws/client_classes.py: building a class per client was half the CPU of loading a
+(amiexplorer/aws/client_costs.py: building a class per client was half the CPU of loading a
 small account.)
 """
 
 from __future__ import annotations
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.client_classes import shared_class_count
+from amiexplorer.aws.client_costs import shared_class_count
 
 
 async def test_clients_of_a_service_share_one_class_and_answer_for_their_own_region(
