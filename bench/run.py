@@ -347,7 +347,7 @@ ROWS = [
     Row("peak RSS, app", lambda r: _get(r, "app", "peak_rss_mb"), "MB", "<= 500"),
     Row("peak RSS, data layer alone", lambda r: _get(r, "load", "peak_rss_mb"), "MB"),
     Row(
-        "sharing pass done (skipped above 3,000 resources)",
+        "sharing pass done (a kind above 2,000 is skipped)",
         lambda r: _get(r, "app", "sharing_done_s"),
         "s",
     ),

@@ -6,6 +6,7 @@ and folds nothing itself: `load()` applies each event to the inventory before yi
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterable
 
 from amiexplorer.aws.attributes import attributes_of, stream_attributes
@@ -16,9 +17,15 @@ from amiexplorer.aws.loader import InventoryLoader, PageSizes
 from amiexplorer.aws.models import Identity, Image, Region, Snapshot
 from amiexplorer.aws.relations import RelationGraph
 from amiexplorer.aws.session import AwsSession, ClientPool
+from amiexplorer.config import DEFAULT_SHARING_LIMIT
 
-#: Above this many images and snapshots, sharing is loaded per resource, on demand.
-ENRICH_LIMIT = 3000
+#: Above this many images (or snapshots), their sharing is read per resource, on demand (when
+#: a detail panel opens), not by the background pass: one call each does not scale. The
+#: audit command's default limit, so the pane and the command read the same.
+ENRICH_LIMIT = DEFAULT_SHARING_LIMIT
+#: Sharing read longer ago than this (seconds) is read again by the background pass that
+#: follows a refresh; younger, only the resources new since are read.
+SHARING_MAX_AGE = 15 * 60.0
 
 
 class Account:
@@ -40,6 +47,8 @@ class Account:
             page_sizes=page_sizes,
             region_concurrency=region_concurrency,
         )
+        #: When the background pass last read every resource's sharing (monotonic).
+        self._sharing_read_at: float | None = None
 
     @property
     def session(self) -> AwsSession:
@@ -118,18 +127,29 @@ class Account:
         self.inventory.put(updated)
         return updated
 
-    async def enrich(self, limit: int = ENRICH_LIMIT) -> AsyncIterator[Image | Snapshot]:
+    async def enrich(
+        self, limit: int = ENRICH_LIMIT, max_age: float = SHARING_MAX_AGE
+    ) -> AsyncIterator[Image | Snapshot]:
         """Fill in sharing for owned images and snapshots in the background, yielding each.
 
-        Skipped above `limit` resources: one call per resource does not scale to large
-        accounts, whose details load when a panel opens instead.
+        A kind with more than `limit` resources is skipped: one call per resource does not
+        scale to large accounts, whose details load when a panel opens instead. A refresh
+        keeps the sharing already read (Inventory.with_known_attributes), so after one only
+        the resources new since are read, unless the last full read is `max_age` old.
         """
-        pending: list[Image | Snapshot] = [
-            i for i in self.inventory.images.values() if i.owned and i.shared_with is None
+        now = time.monotonic()
+        stale = self._sharing_read_at is None or now - self._sharing_read_at >= max_age
+        owned_images = [i for i in self.inventory.images.values() if i.owned]
+        kinds: list[list[Image] | list[Snapshot]] = [
+            owned_images,
+            list(self.inventory.snapshots.values()),
         ]
-        pending += [s for s in self.inventory.snapshots.values() if s.shared_with is None]
-        if len(pending) > limit:
-            return
+        pending: list[Image | Snapshot] = []
+        for resources in kinds:
+            if len(resources) <= limit:
+                pending += [r for r in resources if stale or r.shared_with is None]
+        if stale:
+            self._sharing_read_at = now
         async for updated in stream_attributes(self.pool, pending):
             self.inventory.put(updated)
             yield updated

@@ -35,21 +35,25 @@ def _permissions(entries: list[dict[str, Any]]) -> tuple[bool, tuple[str, ...]]:
 
 
 async def image_attributes(pool: ClientPool, image: Image) -> Image:
-    """The image with its launch permissions and last launched time filled in."""
+    """The image with its launch permissions and last launched time filled in (asked at once)."""
     ec2 = await pool.get("ec2", image.region)
-    permissions = await ec2.describe_image_attribute(
-        ImageId=image.image_id, Attribute="launchPermission"
+    replies: tuple[Any, Any] = await asyncio.gather(
+        ec2.describe_image_attribute(ImageId=image.image_id, Attribute="launchPermission"),
+        ec2.describe_image_attribute(ImageId=image.image_id, Attribute="lastLaunchedTime"),
+        return_exceptions=True,
     )
+    permissions, launched = replies
+    if isinstance(permissions, BaseException):
+        raise permissions
     public, shared = _permissions(permissions.get("LaunchPermissions") or [])
     last_launched = image.last_launched_time
-    try:
-        launched = await ec2.describe_image_attribute(
-            ImageId=image.image_id, Attribute="lastLaunchedTime"
-        )
-        last_launched = parse_time((launched.get("LastLaunchedTime") or {}).get("Value"))
-    except ClientError:
+    if isinstance(launched, ClientError):
         # Older partitions and some endpoints do not know this attribute; it is optional.
         pass
+    elif isinstance(launched, BaseException):
+        raise launched
+    else:
+        last_launched = parse_time((launched.get("LastLaunchedTime") or {}).get("Value"))
     return replace(image, is_public=public, shared_with=shared, last_launched_time=last_launched)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -107,6 +107,10 @@ def _keep_out_of_the_collector() -> None:
     gc.freeze()
 
 
+def _known(fresh: Any, old: Any) -> Any:
+    return old if fresh is None else fresh
+
+
 class Inventory:
     """Every loaded resource of one account, by kind and id."""
 
@@ -180,11 +184,41 @@ class Inventory:
         else:
             staged = self._staging.pop(event.region, None)
             if staged is not None and not event.errors:
+                # What the Describe* calls do not return (sharing, last launch), read before
+                # at one call per resource, stays: a refresh need not read it all again.
+                known = [self.with_known_attributes(item) for item in staged]
                 self._forget_region(event.region)
-                for item in staged:
+                for item in known:
                     self.put(item)
             status.errors = event.errors
             status.state = RegionState.FAILED if event.errors else RegionState.LOADED
+
+    def with_known_attributes(self, resource: Resource) -> Resource:
+        """`resource` (freshly described) with the attributes already read for it.
+
+        Describe* calls leave a snapshot's sharing, and an image's sharing and last launch,
+        unknown (None): those come from one attribute call per resource. A value read
+        earlier is kept until it is read again (Account.enrich re-reads them as they age).
+        """
+        if isinstance(resource, Snapshot):
+            old_snapshot = self.snapshots.get(resource.snapshot_id)
+            if old_snapshot is not None:
+                return replace(
+                    resource,
+                    is_public=_known(resource.is_public, old_snapshot.is_public),
+                    shared_with=_known(resource.shared_with, old_snapshot.shared_with),
+                )
+        elif isinstance(resource, Image):
+            old_image = self.images.get(resource.image_id)
+            if old_image is not None and resource.shared_with is None:
+                return replace(
+                    resource,
+                    shared_with=old_image.shared_with,
+                    last_launched_time=_known(
+                        resource.last_launched_time, old_image.last_launched_time
+                    ),
+                )
+        return resource
 
     def put(self, resource: Resource) -> None:
         """Add or replace one resource (loaders and the watcher both use this)."""

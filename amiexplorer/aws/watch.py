@@ -13,11 +13,11 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from amiexplorer.aws.errors import describe_problem, error_code
 from amiexplorer.aws.inventory import Inventory
-from amiexplorer.aws.models import Image, ResourceKind, Snapshot
+from amiexplorer.aws.models import Image, ResourceKind, Snapshot, Volume
 from amiexplorer.aws.parse import parse_image, parse_snapshot, parse_volume
 from amiexplorer.aws.session import ClientPool
 from amiexplorer.aws.watch_events import (
@@ -227,7 +227,10 @@ class Watcher:
                 continue
             region.misses.pop(resource_id, None)
             if self.inventory is not None:
-                resource = _keep_attributes(resource, self.inventory)
+                # The sharing already read for it stays (Describe* does not return it).
+                known = self.inventory.with_known_attributes(resource)
+                assert isinstance(known, Snapshot | Image | Volume)
+                resource = known
                 self.inventory.put(resource)
             if isinstance(resource, Image) and self.follow_image_snapshots:
                 self._follow_snapshots_of(resource)
@@ -265,25 +268,6 @@ _OPERATIONS: dict[ResourceKind, str] = {
     ResourceKind.IMAGE: "DescribeImages",
     ResourceKind.VOLUME: "DescribeVolumes",
 }
-
-
-def _keep_attributes(resource: Watched, inventory: Inventory) -> Watched:
-    """The fresh model with the sharing already loaded for it (Describe* does not return it)."""
-    if isinstance(resource, Snapshot):
-        old_snapshot = inventory.snapshots.get(resource.id)
-        if old_snapshot is not None and old_snapshot.shared_with is not None:
-            return replace(
-                resource, is_public=old_snapshot.is_public, shared_with=old_snapshot.shared_with
-            )
-    elif isinstance(resource, Image):
-        old_image = inventory.images.get(resource.id)
-        if old_image is not None and old_image.shared_with is not None:
-            return replace(
-                resource,
-                shared_with=old_image.shared_with,
-                last_launched_time=old_image.last_launched_time,
-            )
-    return resource
 
 
 def targets_of(resources: Iterable[Watched]) -> list[WatchTarget]:

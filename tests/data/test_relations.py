@@ -127,3 +127,33 @@ async def test_sharing_attributes_match_what_was_planted(account: Account, world
         assert set(snapshots[snapshot_id].shared_with or ()) == set(accounts)
     unshared = [s for s in snapshots.values() if s.id not in world.shared_snapshots]
     assert all(s.shared_with == () for s in unshared)
+
+
+async def test_a_refresh_keeps_the_sharing_read_and_the_next_pass_reads_only_new_ones(
+    account: Account, world: Planted
+) -> None:
+    async for _event in account.load():
+        pass
+    first = [updated.id async for updated in account.enrich()]
+    owned = [i for i in account.inventory.images.values() if i.owned]
+    assert sorted(first) == sorted([i.id for i in owned] + list(account.inventory.snapshots))
+    # A refresh describes everything again; what only attribute calls tell stays known.
+    async for _event in account.load():
+        pass
+    images, snapshots = account.inventory.images, account.inventory.snapshots
+    for image_id, accounts in world.shared_images.items():
+        assert set(images[image_id].shared_with or ()) == set(accounts)
+    assert {s.id for s in snapshots.values() if s.is_public} == set(world.public_snapshots)
+    assert [updated.id async for updated in account.enrich()] == []
+    # Once the sharing read is old enough, the pass reads it all again.
+    again = [updated.id async for updated in account.enrich(max_age=0)]
+    assert sorted(again) == sorted(first)
+
+
+async def test_the_sharing_pass_limit_counts_each_kind_on_its_own(account: Account) -> None:
+    async for _event in account.load():
+        pass
+    owned = {i.id for i in account.inventory.images.values() if i.owned}
+    assert 0 < len(owned) < len(account.inventory.snapshots)
+    read = {updated.id async for updated in account.enrich(limit=len(owned))}
+    assert read == owned  # the images fit the limit; the snapshots, more numerous, do not
