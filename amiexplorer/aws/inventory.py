@@ -91,7 +91,7 @@ class RegionStatus:
         return self.errors[0].message if self.errors else None
 
 
-def _keep_out_of_the_collector() -> None:
+def keep_out_of_the_collector() -> None:
     """Take what the inventory now holds out of the cyclic garbage collector's rounds.
 
     100,000 snapshots are a few million objects, and each full collection walks all of them:
@@ -180,7 +180,7 @@ class Inventory:
             else:
                 for item in event.items:
                     self.put(item)
-            _keep_out_of_the_collector()
+            keep_out_of_the_collector()
         else:
             staged = self._staging.pop(event.region, None)
             if staged is not None and not event.errors:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from rich.console import Console
 from textual import events
 from textual.binding import Binding
@@ -13,6 +14,7 @@ from textual.pilot import Pilot
 from amiexplorer.aws.models import ResourceKind
 from amiexplorer.config import Settings
 from amiexplorer.demo import DEMO_ACCOUNT_ID, DemoServer, Planted
+from amiexplorer.ui import rowmodel
 from amiexplorer.ui.screens.help import HelpScreen, key_table
 from amiexplorer.ui.widgets.account_header import AccountHeader
 from amiexplorer.ui.widgets.detail_panel import DetailPanel, RelatedList
@@ -140,11 +142,19 @@ async def test_regions_pane_scopes_the_table(make_app: AppFactory, world: Plante
 
 
 async def test_filter_matches_ids_names_descriptions_and_tags(
-    make_app: AppFactory, world: Planted
+    make_app: AppFactory, world: Planted, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = await make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
+        # After a load every pane's search texts are computed ahead of the first keystroke.
+        models, inventory = explorer(pilot).models, app.account.inventory
+        await until(
+            pilot,
+            lambda: all(models[k].knows_search_texts(inventory.table(k)) for k in models),
+        )
+        computed: list[object] = []
+        monkeypatch.setattr(rowmodel, "search_text", lambda r: computed.append(r) or "")
         await pilot.press("3", "slash", *"postgres")
         await pilot.pause()
         assert isinstance(app.focused, Prompt)
@@ -156,6 +166,7 @@ async def test_filter_matches_ids_names_descriptions_and_tags(
         }
         assert expected and set(visible_ids(pilot)) == expected
         assert "/postgres" in screen_text(pilot)
+        assert computed == []
         # Typing narrows as you type, by id too.
         target = sorted(expected)[0]
         await pilot.press(*["backspace"] * len("postgres"), *target[-10:])

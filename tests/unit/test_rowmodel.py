@@ -5,11 +5,14 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from amiexplorer.aws.inventory import Inventory
 from amiexplorer.aws.models import ResourceKind, Snapshot
 from amiexplorer.aws.relations import RelationGraph
+from amiexplorer.ui import rowmodel
 from amiexplorer.ui.columns import COLUMNS, RowContext
-from amiexplorer.ui.rowmodel import RowModel, _comparable, search_text
+from amiexplorer.ui.rowmodel import WARM_SLICE, RowModel, _comparable, search_text
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 WORDS = ("payments", "prod", "staging", "web", "backup", "daily", "pay", "ml")
@@ -73,3 +76,36 @@ def test_typing_sorting_and_changes_give_the_naive_rows() -> None:
     assert [r.id for r in model.rows] == naive(model, inventory, ctx)
     assert model.index_of(model.rows[-1].id) == len(model.rows) - 1
     assert model.index_of("snap-none") is None
+
+
+def test_warming_computes_every_text_ahead_and_gives_up_on_a_stale_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = random.Random(7)
+    inventory = Inventory("1", ("eu-west-1", "us-east-1"))
+    for n in range(WARM_SLICE * 2 + 10):
+        inventory.put(snapshot(rng, n))
+    ctx = RowContext(now=NOW, relations=RelationGraph(inventory))
+    model = RowModel(ResourceKind.SNAPSHOT)
+    table = inventory.table(ResourceKind.SNAPSHOT)
+    model.rebuild(table, ctx)
+    assert not model.knows_search_texts(table) and not model.order_texts_ready
+    slices = list(model.warm(table))
+    assert len(slices) > 3  # in slices: texts of the table, then of the rows in order
+    assert model.knows_search_texts(table) and model.order_texts_ready
+    computed: list[object] = []
+    monkeypatch.setattr(rowmodel, "search_text", lambda r: computed.append(r) or "")
+    model.filter_text = "pay"
+    model.rebuild(table, ctx)
+    assert computed == [] and model.rows
+    # A new order while its texts are being gathered: that gathering stops, unfinished.
+    model.filter_text = ""
+    model.sort_column = COLUMNS[ResourceKind.SNAPSHOT][1]
+    model.rebuild(table, ctx)
+    gathering = model.warm_order()
+    next(gathering)
+    model.descending = True
+    model.rebuild(table, ctx)
+    assert list(gathering) == [] and not model.order_texts_ready
+    list(model.warm_order())
+    assert model.order_texts_ready and computed == []
