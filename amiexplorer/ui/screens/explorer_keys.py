@@ -80,7 +80,7 @@ EXPLORER_BINDINGS: list[BindingType] = [
         "audit_open",
         "Open",
         id="audit-open",
-        tooltip="Fold or unfold the group, or go to the finding's resource",
+        tooltip="Fold the group, or go to the resource",
     ),
     Binding(
         "escape",
