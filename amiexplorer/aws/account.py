@@ -13,7 +13,7 @@ from amiexplorer.aws.attributes import attributes_of, stream_attributes
 from amiexplorer.aws.connect import Connection
 from amiexplorer.aws.errors import is_credential_problem
 from amiexplorer.aws.inventory import Inventory, InventoryEvent, LoadError, RegionFinished
-from amiexplorer.aws.loader import InventoryLoader, PageSizes
+from amiexplorer.aws.loader import REGION_CONCURRENCY, InventoryLoader, PageSizes
 from amiexplorer.aws.models import Identity, Image, Region, Snapshot
 from amiexplorer.aws.relations import RelationGraph
 from amiexplorer.aws.session import AwsSession, ClientPool
@@ -36,7 +36,7 @@ class Account:
         connection: Connection,
         *,
         page_sizes: PageSizes | None = None,
-        region_concurrency: int = 8,
+        region_concurrency: int = REGION_CONCURRENCY,
     ) -> None:
         self.connection = connection
         self.pool = ClientPool(connection.session)

@@ -1,8 +1,8 @@
 """Load the inventory with aiobotocore: every selected region at once, every page, streamed.
 
-Regions run concurrently (bounded), and inside a region every kind loads concurrently; each
-page becomes a `PageLoaded` event as soon as it arrives. A failure of one operation becomes a
-`LoadError` of that region and stops nothing else.
+Regions run concurrently (bounded by REGION_CONCURRENCY), and inside a region every kind
+loads concurrently; each page becomes a `PageLoaded` event as soon as it arrives. A failure of
+one operation becomes a `LoadError` of that region and stops nothing else.
 """
 
 from __future__ import annotations
@@ -33,6 +33,12 @@ from amiexplorer.aws.session import ClientPool
 
 Emit = Callable[[InventoryEvent], None]
 
+#: Regions loaded at once: every region of an account (AWS has about 30). EC2 throttles each
+#: region on its own, so loading them together costs AWS nothing more, and a region whose
+#: few resources take two round trips no longer waits for a wave of others before it
+#: (with 8 at a time, 17 regions were three waves: 0.1 s of a 0.6 s small load).
+REGION_CONCURRENCY = 32
+
 #: DescribeImages accepts up to 200 values in one filter.
 _FILTER_VALUES_MAX = 200
 
@@ -58,7 +64,7 @@ class InventoryLoader:
         pool: ClientPool,
         account_id: str,
         *,
-        region_concurrency: int = 8,
+        region_concurrency: int = REGION_CONCURRENCY,
         page_sizes: PageSizes | None = None,
     ) -> None:
         self.pool = pool

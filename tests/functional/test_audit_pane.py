@@ -79,7 +79,7 @@ async def test_audit_pane_groups_jumps_folds_and_filters(
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         help_text = screen_text(pilot)
-        assert "Fold the group, or go to the resource" in help_text
+        assert "Fold group / go to resource" in help_text
         assert "Show details of the row" not in help_text
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)

@@ -80,7 +80,7 @@ EXPLORER_BINDINGS: list[BindingType] = [
         "audit_open",
         "Open",
         id="audit-open",
-        tooltip="Fold the group, or go to the resource",
+        tooltip="Fold group / go to resource",
     ),
     Binding(
         "escape",
