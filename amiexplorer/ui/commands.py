@@ -14,9 +14,13 @@ class ExplorerCommands(Provider):
     """Panes, regions, filter, refresh and help, for whoever prefers typing to keys."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        screen = self.screen
+        if type(screen).__name__ != "ExplorerScreen":
+            # The connecting screen: nothing to command yet (and the explorer's module may be
+            # being imported on another thread; this keeps the palette from waiting for it).
+            return []
         from amiexplorer.ui.screens.explorer import ExplorerScreen
 
-        screen = self.screen
         if not isinstance(screen, ExplorerScreen):
             return []
         commands: list[tuple[str, Callable[[], object], str]] = [
