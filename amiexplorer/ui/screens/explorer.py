@@ -196,16 +196,17 @@ class ExplorerScreen(Screen[None]):
     def _start_warming(self) -> None:
         """Compute every pane's search texts now, a slice at a time, the pane on screen first.
 
-        `/` then filters at once, even the first keystroke after a load. Each slice is queued
-        behind whatever the app has to do (keys, repaints), so typing never waits on more than
-        one slice.
+        `/` then filters at once, even the first keystroke after a load. Each slice runs after
+        the next repaint, behind whatever the app has to do (keys, redraws), so typing never
+        waits on more than one slice and the screen is never held back (queued one after the
+        other, the slices kept a sort from showing until all were done).
         """
         inventory = self.account.inventory
         kinds = sorted(self.models, key=lambda kind: kind != self.kind)
         self._warming = chain.from_iterable(
             self.models[kind].warm(inventory.table(kind)) for kind in kinds
         )
-        self.call_later(self._warm_next)
+        self.call_after_refresh(self._warm_next)
 
     def _warm_next(self) -> None:
         warming = self._warming
@@ -218,7 +219,7 @@ class ExplorerScreen(Screen[None]):
             # the middle of some keystroke (70 ms at 100,000 snapshots).
             keep_out_of_the_collector()
             return
-        self.call_later(self._warm_next)
+        self.call_after_refresh(self._warm_next)
 
     def _tick(self) -> None:
         """Fold streamed pages into one repaint, and refresh when the interval is due."""
@@ -261,7 +262,7 @@ class ExplorerScreen(Screen[None]):
         if not (loading or model.order_texts_ready or self._warming is not None):
             # A new order (a sort, another pane or region): its texts before the first `/`.
             self._warming = model.warm_order()
-            self.call_later(self._warm_next)
+            self.call_after_refresh(self._warm_next)
 
     def _update_bar(self) -> None:
         model = self.audit.model if self.audit.shown else self.models[self.kind]
