@@ -19,10 +19,8 @@ from amiexplorer.demo import DEMO_ACCOUNT_ID, DemoServer, Planted
 FAKE_KEYS = {"AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKE", "AWS_SECRET_ACCESS_KEY": "fake-secret"}
 
 
-def run(
-    args: list[str], tmp_path: Path, extra_env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run `python -m amiexplorer ARGS` with a sealed environment."""
+def sealed(tmp_path: Path, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """This environment without any AWS setting of the developer's, no metadata service."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(
         {
@@ -33,9 +31,16 @@ def run(
         }
     )
     env.update(extra_env or {})
+    return env
+
+
+def run(
+    args: list[str], tmp_path: Path, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m amiexplorer ARGS` with a sealed environment."""
     return subprocess.run(
         [sys.executable, "-m", "amiexplorer", *args],
-        env=env,
+        env=sealed(tmp_path, extra_env),
         capture_output=True,
         text=True,
         timeout=60,
@@ -197,16 +202,7 @@ def run_at_a_terminal(args: list[str], tmp_path: Path, seconds: float = 60) -> t
     import termios
     import time
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
-        {
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "AWS_CONFIG_FILE": str(tmp_path / "aws-config"),
-            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "aws-credentials"),
-            "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
-            "TERM": "xterm-256color",
-        }
-    )
+    env = sealed(tmp_path, {"TERM": "xterm-256color"})
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     child = subprocess.Popen(
