@@ -203,10 +203,14 @@ class ExplorerScreen(Screen[None]):
         """
         inventory = self.account.inventory
         kinds = sorted(self.models, key=lambda kind: kind != self.kind)
+        already_running = self._warming is not None
         self._warming = chain.from_iterable(
             self.models[kind].warm(inventory.table(kind)) for kind in kinds
         )
-        self.call_after_refresh(self._warm_next)
+        # A load ends twice (after the rows, after the sharing pass): the slices already
+        # scheduled carry on with the new work; a second chain would do each slice twice.
+        if not already_running:
+            self.call_after_refresh(self._warm_next)
 
     def _warm_next(self) -> None:
         warming = self._warming
