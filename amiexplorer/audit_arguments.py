@@ -6,29 +6,42 @@ import argparse
 from pathlib import Path
 
 from amiexplorer.audit_output import OutputFormat
-from amiexplorer.config import DEFAULT_SHARING_LIMIT
+from amiexplorer.config import DEFAULT_SHARING_LIMIT, MAX_AGE_DAYS
 
 #: What a report says to do to read every resource's sharing.
 LIFT_HINT = "pass --sharing-limit 0"
+#: The highest --sharing-limit: more images or snapshots than any account holds.
+MAX_SHARING_LIMIT = 1_000_000
+
+
+def _whole(text: str, what: str) -> int:
+    shown = repr(text) if len(text) <= 40 else repr(text[:39] + "…")
+    # int() of thousands of digits is refused (or slow): nothing sane is that long.
+    if len(text.strip()) > 100:
+        raise argparse.ArgumentTypeError(f"{shown} is too long to be {what}")
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{shown} is not {what}") from None
 
 
 def _days(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    value = _whole(text, "a whole number of days")
     if value < 0:
         raise argparse.ArgumentTypeError("a number of days cannot be negative")
+    if value > MAX_AGE_DAYS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_AGE_DAYS} days (100 years), not {value}")
     return value
 
 
 def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    value = _whole(text, "a whole number")
     if value < 0:
         raise argparse.ArgumentTypeError("the limit cannot be negative (0 means no limit)")
+    if value > MAX_SHARING_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"at most {MAX_SHARING_LIMIT} (0 reads every resource's sharing), not {value}"
+        )
     return value
 
 

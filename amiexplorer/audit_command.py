@@ -11,12 +11,13 @@ import argparse
 import asyncio
 import sys
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TextIO
 
 from amiexplorer.audit_arguments import LIFT_HINT
 from amiexplorer.audit_output import OutputFormat, render
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.audit import AuditReport
+from amiexplorer.aws.audit import AuditError, AuditReport, build_report
 from amiexplorer.aws.audit_run import (
     AuditOptions,
     AuditProgress,
@@ -25,6 +26,7 @@ from amiexplorer.aws.audit_run import (
 )
 from amiexplorer.aws.connect import Connection
 from amiexplorer.aws.errors import describe_problem
+from amiexplorer.aws.inventory import Inventory
 from amiexplorer.config import Settings
 
 EXIT_CLEAN = 0
@@ -71,6 +73,23 @@ async def _audit(connection: Connection, options: AuditOptions) -> AuditReport:
         await account.close()
 
 
+def _failed_report(connection: Connection, message: str) -> AuditReport:
+    """The report of an audit that could not run at all: every region in error, no findings.
+
+    `run_audit` returns a report whatever an endpoint answers; this is for a surprise of
+    our own, so that `--output` and scripts reading it still get the documented shape.
+    """
+    regions = tuple(r.name for r in connection.regions)
+    return build_report(
+        Inventory(connection.identity.account_id, regions),
+        account=connection.identity.account_id,
+        account_alias=connection.identity.account_alias,
+        now=datetime.now(UTC),
+        regions=regions,
+        errors=[AuditError(region, message) for region in regions],
+    )
+
+
 def exit_status(report: AuditReport) -> int:
     """2 when anything failed, else 1 when something was found, else 0."""
     if report.failed:
@@ -90,9 +109,8 @@ def run_audit_command(connection: Connection, settings: Settings, args: argparse
     output_format = OutputFormat(args.format)
     try:
         report = asyncio.run(_audit(connection, audit_options(args, settings)))
-    except Exception as exc:  # no traceback reaches a user
-        print(f"amiexplorer: the audit failed: {describe_problem(exc)}", file=sys.stderr)
-        return EXIT_FAILED
+    except Exception as exc:  # no traceback reaches a user, and a report is still written
+        report = _failed_report(connection, f"the audit failed: {describe_problem(exc)}")
     text = render(report, output_format)
     if args.output is not None:
         try:

@@ -4,8 +4,10 @@ Never imports Textual (an import-linter contract): `amiexplorer audit` runs with
 
 JSON: `{"account", "generated_at", "regions", "errors": [{"region", "error"}], "findings":
 [{"code", "resource_type", "resource_id", "region", "reason", "size_gib", "monthly_cost_usd",
-"details"}], "totals": {"all", "by_code", "by_region", "currency", "cost_basis"}, "notes"}`;
-each totals entry is `{"count", "size_gib", "monthly_cost_usd"}`. CSV: one row per finding with
+"details"}], "totals": {"all", "by_code", "by_region", "currency", "cost_basis"},
+"managed": [{"manager", "resource_type", "region", "count", "size_gib", "label", "note"}],
+"notes"}`; each totals entry is `{"count", "size_gib", "monthly_cost_usd"}`; `managed` counts
+what DLM and AWS Backup manage (never findings). CSV: one row per finding with
 the same columns as a JSON finding, `details` as compact JSON.
 """
 
@@ -21,7 +23,14 @@ from typing import Any
 
 from humanize import naturaldelta, naturalsize
 
-from amiexplorer.aws.audit import CODE_INFO, AuditReport, Finding, FindingCode, Totals
+from amiexplorer.aws.audit import (
+    CODE_INFO,
+    AuditReport,
+    Finding,
+    FindingCode,
+    ManagedGroup,
+    Totals,
+)
 
 #: How every cost in the outputs is to be read.
 COST_BASIS = (
@@ -86,8 +95,29 @@ def report_to_dict(report: AuditReport) -> dict[str, Any]:
             "currency": "USD",
             "cost_basis": COST_BASIS,
         },
+        "managed": [_managed_to_dict(group) for group in report.managed],
         "notes": list(report.notes),
     }
+
+
+def _managed_to_dict(group: ManagedGroup) -> dict[str, Any]:
+    return {
+        "manager": group.manager,
+        "resource_type": group.kind.value,
+        "region": group.region,
+        "count": group.count,
+        "size_gib": group.size_gib,
+        "label": group.label,
+        "note": group.note,
+    }
+
+
+def managed_line(group: ManagedGroup) -> str:
+    """For instance "3 snapshots, 24 GiB in us-east-1: DLM policy policy-0abc (schedule daily)"."""
+    noun = group.kind.value if group.count == 1 else f"{group.kind.value}s"
+    note = f" ({group.note})" if group.note else ""
+    size = _size(group.size_gib)
+    return f"{group.count:,} {noun}, {size} in {group.region}: {group.label}{note}"
 
 
 def format_json(report: AuditReport) -> str:
@@ -123,6 +153,8 @@ def _cost(usd: float | None) -> str:
 _AGE_KEYS = {
     FindingCode.ORPHANED_SNAPSHOT: "start_time",
     FindingCode.UNUSED_IMAGE: "creation_date",
+    FindingCode.ORPHANED_DLM_SNAPSHOT: "start_time",
+    FindingCode.ORPHANED_DLM_IMAGE: "creation_date",
     FindingCode.UNATTACHED_VOLUME: "create_time",
 }
 
@@ -184,6 +216,9 @@ def format_table(report: AuditReport) -> str:
         f"Total: {_summary(report.totals, True)} (estimate)",
         _region_line(report.totals_by_region),
     ]
+    if report.managed:
+        lines += ["", "Managed by another service (never leftovers):"]
+        lines += [f"  {managed_line(group)}" for group in report.managed]
     if report.errors:
         lines += ["", "Errors (the audit is incomplete):"]
         lines += [f"  {e.region}: {e.error}" for e in report.errors]

@@ -18,9 +18,16 @@ from typing import TYPE_CHECKING, NoReturn
 
 from amiexplorer import __version__
 from amiexplorer.audit_arguments import add_audit_arguments
-from amiexplorer.aws.settings import ConnectionSettings
+from amiexplorer.aws.settings import ConnectionSettings, endpoint_url_problem
 from amiexplorer.config import ConfigError, Settings, load_settings
-from amiexplorer.startup import EXIT_BAD_START, StartupError, startup_allocations
+from amiexplorer.startup import (
+    EXIT_BAD_START,
+    StartupError,
+    StartupProgress,
+    Step,
+    quiet_library_logs,
+    startup_allocations,
+)
 
 if TYPE_CHECKING:
     from amiexplorer.aws.account import Account
@@ -70,9 +77,17 @@ def _connection_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> Non
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad flag is one line too (no usage block), and still status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """One line naming the flag, and where the help is."""
+        fail(f"{message} (see `{self.prog} --help`)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with the connection flags on every command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Explore and clean up the EC2 images, EBS snapshots, volumes and "
         "instances of an AWS account, across all its regions.",
@@ -95,8 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def fail(message: str) -> NoReturn:
     """One clear line on stderr and exit status 2: the shape of every bad start."""
-    print(f"{PROG}: {message}", file=sys.stderr)
+    print(f"{PROG}: {' '.join(message.split())}", file=sys.stderr)
     raise SystemExit(EXIT_BAD_START)
+
+
+def _quoted(text: str, limit: int = 80) -> str:
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def connection_settings(args: argparse.Namespace, settings: Settings) -> ConnectionSettings:
@@ -106,12 +126,23 @@ def connection_settings(args: argparse.Namespace, settings: Settings) -> Connect
         regions=tuple(args.region or ()),
         endpoint_url=args.endpoint_url,
         read_only=bool(args.read_only) or settings.read_only,
+        startup_timeout=settings.timeouts.startup,
+        call_timeout=settings.timeouts.call,
     )
     return replace(
         base,
         profile=base.profile or settings.profile,
         regions=base.regions or settings.regions,
     )
+
+
+def check_endpoint_url(args: argparse.Namespace, chosen: ConnectionSettings) -> None:
+    """Refuse an endpoint that is no http(s) URL, naming where it came from."""
+    url = chosen.endpoint_url
+    problem = endpoint_url_problem(url) if url else None
+    if url and problem:
+        source = "--endpoint-url" if args.endpoint_url else "AWS_ENDPOINT_URL"
+        fail(f"{source} {_quoted(url)} {problem}")
 
 
 def demo_settings(chosen: ConnectionSettings, endpoint_url: str) -> ConnectionSettings:
@@ -124,6 +155,8 @@ def demo_settings(chosen: ConnectionSettings, endpoint_url: str) -> ConnectionSe
         regions=chosen.regions or DEMO_REGIONS,
         endpoint_url=endpoint_url,
         read_only=chosen.read_only,
+        startup_timeout=chosen.startup_timeout,
+        call_timeout=chosen.call_timeout,
         endpoint_label=DEMO_LABEL,
         access_key_id=access_key,
         secret_access_key=secret_key,
@@ -161,36 +194,59 @@ def _preload() -> None:
         preload_service_data()
 
 
-def check_connection(chosen: ConnectionSettings) -> Connection:
-    """Run the start-up checks; a failure ends the program with one line."""
+async def _connect(chosen: ConnectionSettings, progress: StartupProgress | None) -> Connection:
     from amiexplorer.aws.connect import connect
     from amiexplorer.aws.session import AwsSession
 
+    return await connect(AwsSession(chosen), progress)
+
+
+def check_connection(chosen: ConnectionSettings) -> Connection:
+    """Run the start-up checks; a failure, whatever it is, ends the program with one line."""
     try:
-        return asyncio.run(connect(AwsSession(chosen)))
+        return asyncio.run(_connect(chosen, None))
     except StartupError as exc:
         fail(str(exc))
+    except Exception as exc:  # connect() words every failure; this is the last net
+        from amiexplorer.aws.errors import describe_problem
+
+        fail(f"cannot start: {describe_problem(exc).message}")
 
 
-async def open_account(chosen: ConnectionSettings, server: DemoProcess | None) -> Account:
+#: What the connecting screen says while botocore is imported behind it.
+_LOADING = Step(
+    "Loading the AWS libraries", "the AWS libraries", "loading them", "check the installation"
+)
+_DEMO = Step(
+    "Starting the demo world", "the demo world", "starting it", "check the moto installation"
+)
+
+
+async def open_account(
+    chosen: ConnectionSettings,
+    server: DemoProcess | None,
+    progress: StartupProgress | None = None,
+) -> Account:
     """The TUI's start-up checks, run behind its first frame; raises StartupError.
 
     botocore is imported and its data parsed on another thread, so the frame stays live.
+    `progress` tells the frame what is waited for.
     """
-    await asyncio.to_thread(_preload)
+    progress = progress if progress is not None else StartupProgress()
+    with progress.waiting(_LOADING):
+        await asyncio.to_thread(_preload)
     from amiexplorer.aws.account import Account
-    from amiexplorer.aws.connect import connect
-    from amiexplorer.aws.session import AwsSession
 
     if server is not None:
         from amiexplorer.demo.process import DemoStartError
 
         try:
-            endpoint_url = await asyncio.to_thread(server.wait_ready)
+            with progress.waiting(_DEMO):
+                endpoint_url = await asyncio.to_thread(server.wait_ready)
         except DemoStartError as exc:
             raise StartupError(f"the demo world did not start: {exc}") from None
         chosen = demo_settings(chosen, endpoint_url)
-    return Account(await connect(AwsSession(chosen)))
+    return Account(await _connect(chosen, progress))
 
 
 def run_tui(chosen: ConnectionSettings, settings: Settings, *, demo: bool) -> int:
@@ -202,6 +258,7 @@ def run_tui(chosen: ConnectionSettings, settings: Settings, *, demo: bool) -> in
     from amiexplorer.ui.app import Opening, run_app
 
     server: DemoProcess | None = None
+    progress: StartupProgress | None = None
     try:
         opener: Callable[[], Awaitable[Account]]
         if sys.__stderr__ is not None and sys.__stderr__.isatty():
@@ -209,7 +266,8 @@ def run_tui(chosen: ConnectionSettings, settings: Settings, *, demo: bool) -> in
                 from amiexplorer.demo.process import claim
 
                 server = claim()
-            opener = partial(open_account, chosen, server)
+            progress = StartupProgress()
+            opener = partial(open_account, chosen, server, progress)
         else:
             if demo:
                 server, chosen = start_demo(chosen, _preload)
@@ -219,6 +277,7 @@ def run_tui(chosen: ConnectionSettings, settings: Settings, *, demo: bool) -> in
             what=_what_is_checked(chosen, demo=demo),
             endpoint_label=DEMO_LABEL if demo else chosen.endpoint_url,
             read_only=chosen.read_only,
+            progress=progress,
         )
         return run_app(opening, settings)
     finally:
@@ -253,12 +312,16 @@ def print_identity(connection: Connection) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `amiexplorer` console script."""
+    # Before botocore is imported: its loggers never print on their own (see startup.py).
+    quiet_library_logs()
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(args.config)
     except ConfigError as exc:
         fail(str(exc))
     chosen = connection_settings(args, settings)
+    if not args.demo:
+        check_endpoint_url(args, chosen)
     try:
         if args.command is None:
             return run_tui(chosen, settings, demo=bool(args.demo))

@@ -1,10 +1,15 @@
 """Typed settings, read from a TOML file in the user's config directory (or --config PATH).
 
-A bad file never produces a traceback: `ConfigError` names the key and what is allowed.
+A bad file never produces a traceback: `ConfigError` names the file, the key and what is
+allowed. The file is read with a size cap, and only if it is a regular file: `/dev/zero`, a
+FIFO or a directory is refused before a byte is read.
 """
 
 from __future__ import annotations
 
+import math
+import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -13,7 +18,26 @@ from typing import Any
 
 from platformdirs import user_config_path, user_state_path
 
+from amiexplorer.aws.settings import CALL_TIMEOUT, STARTUP_TIMEOUT
+
 APP_NAME = "amiexplorer"
+
+#: The largest config file read; a real one is a few hundred bytes.
+MAX_CONFIG_BYTES = 1024 * 1024
+#: The largest age threshold, in days (100 years): more says nothing and overflows dates.
+MAX_AGE_DAYS = 36500
+#: The longest automatic refresh interval, in seconds (a day).
+MAX_REFRESH_INTERVAL = 86400
+#: The highest price per GB-month accepted (list prices are cents).
+MAX_PRICE = 1000.0
+#: The shortest and longest deadline, in seconds.
+MIN_TIMEOUT = 0.1
+MAX_TIMEOUT = 3600.0
+
+
+def _bounds(low: float, high: float) -> dict[str, float]:
+    """Field metadata: the range a number must lie in."""
+    return {"min": low, "max": high}
 
 
 class ConfigError(Exception):
@@ -25,17 +49,17 @@ class Prices:
     """List prices in USD per GB-month, used for the audit's monthly cost estimates."""
 
     #: Snapshot storage, standard tier (billed on changed blocks: an upper bound).
-    snapshot_standard: float = 0.05
+    snapshot_standard: float = field(default=0.05, metadata=_bounds(0, MAX_PRICE))
     #: Snapshot storage, archive tier.
-    snapshot_archive: float = 0.0125
+    snapshot_archive: float = field(default=0.0125, metadata=_bounds(0, MAX_PRICE))
     #: Volume storage per type.
-    gp3: float = 0.08
-    gp2: float = 0.10
-    io1: float = 0.125
-    io2: float = 0.125
-    st1: float = 0.045
-    sc1: float = 0.015
-    standard: float = 0.05
+    gp3: float = field(default=0.08, metadata=_bounds(0, MAX_PRICE))
+    gp2: float = field(default=0.10, metadata=_bounds(0, MAX_PRICE))
+    io1: float = field(default=0.125, metadata=_bounds(0, MAX_PRICE))
+    io2: float = field(default=0.125, metadata=_bounds(0, MAX_PRICE))
+    st1: float = field(default=0.045, metadata=_bounds(0, MAX_PRICE))
+    sc1: float = field(default=0.015, metadata=_bounds(0, MAX_PRICE))
+    standard: float = field(default=0.05, metadata=_bounds(0, MAX_PRICE))
 
 
 #: Above this many images (or snapshots), the audit does not read who each one is shared with
@@ -48,11 +72,22 @@ class Thresholds:
     """Audit thresholds: how old a resource must be before it is reported."""
 
     #: Minimum age in days before a snapshot is reported.
-    snapshot_min_age_days: int = 0
+    snapshot_min_age_days: int = field(default=0, metadata=_bounds(0, MAX_AGE_DAYS))
     #: Minimum age in days before an image is reported.
-    image_min_age_days: int = 0
+    image_min_age_days: int = field(default=0, metadata=_bounds(0, MAX_AGE_DAYS))
     #: Minimum age in days before an unattached volume is reported.
-    volume_min_age_days: int = 0
+    volume_min_age_days: int = field(default=0, metadata=_bounds(0, MAX_AGE_DAYS))
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Deadlines in seconds (the reasons for the defaults are in aws/settings.py)."""
+
+    #: The start-up checks in all, on the wall clock: credentials (credential_process, SSO,
+    #: assume-role), identity, account alias, regions.
+    startup: float = field(default=STARTUP_TIMEOUT, metadata=_bounds(MIN_TIMEOUT, MAX_TIMEOUT))
+    #: One AWS call in all, every retry and backoff included (a page of a listing is a call).
+    call: float = field(default=CALL_TIMEOUT, metadata=_bounds(MIN_TIMEOUT, MAX_TIMEOUT))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +110,8 @@ class Settings:
     prices: Prices = field(default_factory=Prices)
     #: Audit thresholds.
     thresholds: Thresholds = field(default_factory=Thresholds)
+    #: Deadlines of the start-up checks and of each AWS call.
+    timeouts: Timeouts = field(default_factory=Timeouts)
 
 
 def default_config_path() -> Path:
@@ -87,11 +124,26 @@ def state_dir() -> Path:
     return user_state_path(APP_NAME)
 
 
-def _check_number(key: str, value: object, kind: type, minimum: float = 0) -> Any:
+def _shown(value: object, limit: int = 60) -> str:
+    """`value` as the message quotes it: its repr, cut short (a value may be huge)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _check_number(
+    key: str, value: object, kind: type, minimum: float = 0, maximum: float | None = None
+) -> Any:
     ok = isinstance(value, int | float) if kind is float else isinstance(value, int)
-    if isinstance(value, bool) or not ok or value < minimum:  # type: ignore[operator]
-        word = "a number" if kind is float else "a whole number"
-        raise ConfigError(f"{key} must be {word} of at least {minimum:g}, not {value!r}")
+    word = "a number" if kind is float else "a whole number"
+    if isinstance(value, bool) or not ok:
+        raise ConfigError(f"{key} must be {word} of at least {minimum:g}, not {_shown(value)}")
+    assert isinstance(value, int | float)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{key} must be a finite number, not {_shown(value)}")
+    if value < minimum:
+        raise ConfigError(f"{key} must be {word} of at least {minimum:g}, not {_shown(value)}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"{key} must be {word} of at most {maximum:g}, not {_shown(value)}")
     return kind(value)
 
 
@@ -99,17 +151,27 @@ def _section(key: str, value: object, cls: type) -> Any:
     if not isinstance(value, dict):
         raise ConfigError(f"[{key}] must be a table")
     allowed = {f.name: f for f in fields(cls)}
+    checked: dict[str, Any] = {}
     for name, item in value.items():
         if name not in allowed:
-            raise ConfigError(f"unknown key {key}.{name}; allowed: {', '.join(allowed)}")
-        kind = float if allowed[name].type in ("float", float) else int
-        value[name] = _check_number(f"{key}.{name}", item, kind)
-    return cls(**value)
+            raise ConfigError(
+                f"unknown key {key}.{_shown(name, 40)[1:-1]}; allowed: {', '.join(allowed)}"
+            )
+        spec = allowed[name]
+        kind = float if spec.type in ("float", float) else int
+        checked[name] = _check_number(
+            f"{key}.{name}",
+            item,
+            kind,
+            spec.metadata.get("min", 0),
+            spec.metadata.get("max"),
+        )
+    return cls(**checked)
 
 
 def _string(key: str, value: object) -> str:
     if not isinstance(value, str) or not value:
-        raise ConfigError(f"{key} must be a non-empty string, not {value!r}")
+        raise ConfigError(f"{key} must be a non-empty string, not {_shown(value)}")
     return value
 
 
@@ -126,10 +188,10 @@ def parse_settings(data: Mapping[str, Any]) -> Settings:
             values[key] = tuple(value)
         elif key == "read_only":
             if not isinstance(value, bool):
-                raise ConfigError(f"read_only must be true or false, not {value!r}")
+                raise ConfigError(f"read_only must be true or false, not {_shown(value)}")
             values[key] = value
         elif key == "refresh_interval":
-            values[key] = _check_number(key, value, int)
+            values[key] = _check_number(key, value, int, 0, MAX_REFRESH_INTERVAL)
         elif key == "theme":
             values[key] = _string(key, value)
         elif key == "keymap":
@@ -137,13 +199,67 @@ def parse_settings(data: Mapping[str, Any]) -> Settings:
                 raise ConfigError("[keymap] must be a table of binding id = key")
             values[key] = {k: _string(f"keymap.{k}", v) for k, v in value.items()}
         elif key == "prices":
-            values[key] = _section(key, dict(value) if isinstance(value, dict) else value, Prices)
+            values[key] = _section(key, value, Prices)
         elif key == "thresholds":
-            section = dict(value) if isinstance(value, dict) else value
-            values[key] = _section(key, section, Thresholds)
+            values[key] = _section(key, value, Thresholds)
+        elif key == "timeouts":
+            values[key] = _section(key, value, Timeouts)
         else:
-            raise ConfigError(f"unknown key {key!r}; allowed: {', '.join(allowed)}")
+            raise ConfigError(f"unknown key {_shown(key, 40)}; allowed: {', '.join(allowed)}")
     return Settings(**values)
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_config_text(target: Path) -> str:
+    """The text of the config file, read safely; FileNotFoundError if there is none.
+
+    Opened without blocking (a FIFO would wait for a writer for ever) and checked to be a
+    regular file before a byte is read; at most MAX_CONFIG_BYTES are read.
+    """
+    try:
+        fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise
+    except IsADirectoryError:
+        raise ConfigError(f"config file {target} is a directory, not a file") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {target}: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = _kind_of(info.st_mode)
+            raise ConfigError(f"config file {target} is {kind}, not a file")
+        if info.st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                f"config file {target} is larger than {MAX_CONFIG_BYTES // 1024} KiB "
+                f"({info.st_size} bytes); a config file is a few lines of TOML"
+            )
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            data = stream.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {target}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_CONFIG_BYTES:  # it grew since fstat
+        raise ConfigError(f"config file {target} is larger than {MAX_CONFIG_BYTES // 1024} KiB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"config file {target} is not UTF-8 text (byte {data[exc.start]:#04x} at offset "
+            f"{exc.start}); TOML files are UTF-8"
+        ) from None
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -151,17 +267,24 @@ def load_settings(path: Path | None = None) -> Settings:
     explicit = path is not None
     target = path if path is not None else default_config_path()
     try:
-        text = target.read_text(encoding="utf-8")
+        text = read_config_text(target)
     except FileNotFoundError:
         if explicit:
             raise ConfigError(f"config file {target} does not exist") from None
         return Settings()
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {target}: {exc.strerror}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {target} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(
+            f"config file {target} nests arrays or tables too deeply to be read"
+        ) from None
+    except Exception as exc:  # tomllib's own surprises (a number of 5,000 digits, ...)
+        detail = "a number in it has too many digits" if "digits" in str(exc) else str(exc)
+        raise ConfigError(
+            f"config file {target} cannot be read as TOML: {' '.join(detail.split())[:120]}"
+        ) from None
     try:
         return parse_settings(data)
     except ConfigError as exc:

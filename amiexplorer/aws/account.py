@@ -6,15 +6,19 @@ and folds nothing itself: `load()` applies each event to the inventory before yi
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Iterable
 
 from amiexplorer.aws.attributes import attributes_of, stream_attributes
 from amiexplorer.aws.connect import Connection
-from amiexplorer.aws.errors import is_credential_problem
+from amiexplorer.aws.errors import describe_problem, is_credential_problem
 from amiexplorer.aws.inventory import Inventory, InventoryEvent, LoadError, RegionFinished
 from amiexplorer.aws.loader import REGION_CONCURRENCY, InventoryLoader, PageSizes
+from amiexplorer.aws.managed import management_of
 from amiexplorer.aws.models import Identity, Image, Region, Snapshot
+from amiexplorer.aws.provenance import Provenance, read_provenance
+from amiexplorer.aws.references import read_dlm, read_ssm
 from amiexplorer.aws.relations import RelationGraph
 from amiexplorer.aws.session import AwsSession, ClientPool
 from amiexplorer.config import DEFAULT_SHARING_LIMIT
@@ -83,6 +87,11 @@ class Account:
         login` in another terminal) are used without a restart.
         """
         chosen = list(regions) if regions is not None else self.region_names
+        # What could not be read one resource at a time is asked again after a refresh.
+        evidence = self.inventory.evidence
+        evidence.attribute_problems.clear()
+        for resource_id in [k for k, v in evidence.provenance.items() if v.problem]:
+            del evidence.provenance[resource_id]
         if self._credentials_refused():
             await self.pool.renew_credentials()
             changed = await self._account_changed()
@@ -122,8 +131,25 @@ class Account:
         )
 
     async def load_attributes(self, resource: Image | Snapshot) -> Image | Snapshot:
-        """Fetch one resource's sharing (and, for images, last launch) and store it."""
-        updated = await attributes_of(self.pool, resource)
+        """Fetch one resource's sharing (and, for images, last launch) and store it.
+
+        A failure leaves the resource as it was and is kept, in words, in the inventory's
+        evidence (`attribute_problems`), so the details say why its sharing is unknown.
+        """
+        problems = self.inventory.evidence.attribute_problems
+        try:
+            updated = await attributes_of(self.pool, resource)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # whatever came back: the details say it, nothing crashes
+            kind = "Image" if isinstance(resource, Image) else "Snapshot"
+            problem = describe_problem(
+                exc, region=resource.region, operation=f"Describe{kind}Attribute"
+            )
+            problems[resource.id] = problem.message
+            self.inventory.version += 1
+            return resource
+        problems.pop(resource.id, None)
         self.inventory.put(updated)
         return updated
 
@@ -153,6 +179,37 @@ class Account:
         async for updated in stream_attributes(self.pool, pending):
             self.inventory.put(updated)
             yield updated
+
+    async def read_evidence(self, regions: Iterable[str] | None = None) -> None:
+        """Read DLM policies and the SSM parameters naming images into the inventory's evidence.
+
+        What DLM made needs the policies of its regions; the parameters are read in
+        `regions` (default: every chosen region). Failures are kept as problems of their
+        region; nothing raises but cancellation.
+        """
+        chosen = list(regions) if regions is not None else self.region_names
+        await asyncio.gather(
+            read_dlm(self.pool, self.inventory),
+            read_ssm(self.pool, self.inventory, chosen),
+        )
+
+    async def load_provenance(self, resource: Image | Snapshot) -> Provenance | None:
+        """The AWS Backup vault and plan, or the Image Builder pipeline, of one resource.
+
+        Read once per resource (kept in the inventory's evidence), only for a resource one of
+        those services made; None for any other.
+        """
+        known = self.inventory.evidence.provenance.get(resource.id)
+        if isinstance(known, Provenance):
+            return known
+        management = management_of(resource)
+        if management is None:
+            return None
+        found = await read_provenance(self.pool, resource, management)
+        if found is not None:
+            self.inventory.evidence.provenance[resource.id] = found
+            self.inventory.version += 1
+        return found
 
     def relations(self) -> RelationGraph:
         """A relation graph of the inventory as it is now."""

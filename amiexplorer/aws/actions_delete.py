@@ -4,6 +4,11 @@ Every guard reads the relation graph: a snapshot a registered image uses is refu
 the image; a volume is deleted only when unattached; an image that launch templates or
 configurations name needs its id typed. Relations are only trusted for regions that loaded
 without errors: an incomplete region could hide exactly the user a guard looks for.
+
+What another service manages is refused too (`managed.py`): AWS Backup's recovery points
+(EC2 itself refuses to delete them), and what a DLM policy that still exists made (the
+policy deletes it by its own rules). So is an image an SSM parameter holds (whatever launches
+through the parameter would break), and one whose region's parameters could not be read.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from amiexplorer.aws.action_requests import (
     DeregisterImagesRequest,
 )
 from amiexplorer.aws.cost import snapshot_monthly, volume_monthly
+from amiexplorer.aws.evidence import DlmStanding, Source
+from amiexplorer.aws.managed import BACKUP_REFUSAL, Manager, management_of
 from amiexplorer.aws.models import Image, ResourceKind, Snapshot, Volume
 from amiexplorer.config import Prices
 
@@ -44,6 +51,54 @@ def _incomplete(region: str) -> str:
         f"{region} did not load completely, so what uses this is unknown: "
         "reload the region and try again"
     )
+
+
+def managed_refusal(resource: Snapshot | Image, ctx: PlanContext) -> str:
+    """Why another service's resource may not be deleted here ("" when it may)."""
+    management = management_of(resource)
+    if management is None or not management.protects:
+        return ""
+    kind = "snapshot" if isinstance(resource, Snapshot) else "image"
+    if management.manager is Manager.BACKUP:
+        if isinstance(resource, Snapshot):
+            return (
+                f"{BACKUP_REFUSAL} (AWS's words): delete the recovery point of "
+                f"{resource.id} in AWS Backup instead"
+            )
+        return (
+            f"image {resource.id} is an AWS Backup recovery point, which EC2 cannot "
+            "deregister: delete the recovery point in AWS Backup instead"
+        )
+    standing, _policy = ctx.inventory.evidence.dlm_standing(resource, management)
+    if standing is DlmStanding.MANAGED:
+        return (
+            f"{kind} {resource.id} is managed by {management.describe()}, which deletes it "
+            "by its retention rule: change the policy instead"
+        )
+    if standing is DlmStanding.UNKNOWN:
+        return (
+            f"{kind} {resource.id} was made by {management.describe()}, which could not be "
+            "looked up: it may still manage it (allow dlm:GetLifecyclePolicies, or check "
+            "the policy, and reload)"
+        )
+    return ""
+
+
+def _reference_refusal(image: Image, ctx: PlanContext) -> str:
+    """Why an image something references beyond EC2's relations may not go ("" if it may)."""
+    evidence = ctx.inventory.evidence
+    if not evidence.parameters_read(image.region):
+        problem = evidence.region(image.region).problem(Source.SSM)
+        why = problem.message if problem is not None else "they were not read yet"
+        return (
+            f"whether an SSM parameter holds image {image.id} is unknown ({why}): "
+            "allow ssm:DescribeParameters and ssm:GetParameters, reload, and try again"
+        )
+    usage = ctx.graph.image_usage(image.id)
+    words = usage.references_in_words()
+    if words and (usage.parameters or usage.references):
+        return f"image {image.id} is {words}: point them at another image first"
+    return ""
 
 
 def estimate_deletion(
@@ -80,6 +135,8 @@ def plan_delete_snapshots(request: DeleteSnapshotsRequest, ctx: PlanContext) -> 
             why = f"snapshot {snapshot_id} belongs to account {snapshot.owner_id}"
         elif not ctx.region_loaded(region):
             why = _incomplete(region)
+        elif managed := managed_refusal(snapshot, ctx):
+            why = managed
         elif users := ctx.graph.images_of_snapshot(snapshot_id):
             blocking = tuple(i.id for i in users)
             why = f"image {', '.join(blocking)} uses snapshot {snapshot_id}: deregister it first"
@@ -111,7 +168,7 @@ def _image_refusal(image: Image | None, image_id: str, ctx: PlanContext) -> str:
         return _incomplete(image.region)
     if image.deregistration_protection in _PROTECTED:
         return f"image {image_id} has deregistration protection on: turn it off first"
-    return ""
+    return managed_refusal(image, ctx) or _reference_refusal(image, ctx)
 
 
 def plan_deregister_images(request: DeregisterImagesRequest, ctx: PlanContext) -> Plan:
@@ -154,8 +211,13 @@ def plan_deregister_images(request: DeregisterImagesRequest, ctx: PlanContext) -
                 i.id for i in ctx.graph.images_of_snapshot(snapshot_id) if i.id not in leaving
             )
             ids = (snapshot_id,)
-            if others:
-                why = f"image {', '.join(others)} still uses snapshot {snapshot_id}"
+            snapshot = ctx.inventory.snapshots.get(snapshot_id)
+            why = f"image {', '.join(others)} still uses snapshot {snapshot_id}" if others else ""
+            if not why and snapshot is not None:
+                # A snapshot DLM or AWS Backup made, registered as an image by hand, stays
+                # theirs when the image goes.
+                why = managed_refusal(snapshot, ctx)
+            if why:
                 skipped.append(
                     ItemResult(
                         "DeleteSnapshot", region, ids, Outcome.SKIPPED, why, blocking_ids=others
@@ -166,7 +228,6 @@ def plan_deregister_images(request: DeregisterImagesRequest, ctx: PlanContext) -
             after = tuple(i.id for i in owners)
             params = {"SnapshotId": snapshot_id}
             steps.append(Step("DeleteSnapshot", region, ids, params, removes=removes, after=after))
-            snapshot = ctx.inventory.snapshots.get(snapshot_id)
             if snapshot is not None:
                 doomed.append(snapshot)
             else:

@@ -12,8 +12,6 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import replace
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from amiexplorer.aws.models import Image, Snapshot
 from amiexplorer.aws.parse import parse_time
 from amiexplorer.aws.session import ClientPool
@@ -47,11 +45,12 @@ async def image_attributes(pool: ClientPool, image: Image) -> Image:
         raise permissions
     public, shared = _permissions(permissions.get("LaunchPermissions") or [])
     last_launched = image.last_launched_time
-    if isinstance(launched, ClientError):
-        # Older partitions and some endpoints do not know this attribute; it is optional.
-        pass
-    elif isinstance(launched, BaseException):
+    if isinstance(launched, asyncio.CancelledError):
         raise launched
+    if isinstance(launched, BaseException):
+        # Optional: older partitions and some endpoints do not know this attribute (moto
+        # answers an HTML page); no verdict depends on it, so its failure costs nothing.
+        pass
     else:
         last_launched = parse_time((launched.get("LastLaunchedTime") or {}).get("Value"))
     return replace(image, is_public=public, shared_with=shared, last_launched_time=last_launched)
@@ -89,7 +88,9 @@ async def stream_attributes(
         async with limit:
             try:
                 queue.put_nowait(await attributes_of(pool, resource))
-            except (ClientError, BotoCoreError, OSError):
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # whatever came back: this resource stays unknown, nothing hangs
                 queue.put_nowait(None)
 
     items = list(resources)

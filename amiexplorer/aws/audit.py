@@ -74,7 +74,14 @@ from amiexplorer.aws.action_requests import (
     DeregisterImagesRequest,
     MakePrivateRequest,
 )
-from amiexplorer.aws.audit_rules import AuditScope, complete_regions, find_all
+from amiexplorer.aws.audit_rules import (
+    AuditScope,
+    complete_regions,
+    find_all,
+    managed_groups,
+    parameter_regions,
+)
+from amiexplorer.aws.evidence import Source
 from amiexplorer.aws.findings import (
     CODE_INFO,
     SOURCE_IMAGE_DEREGISTERED,
@@ -84,6 +91,7 @@ from amiexplorer.aws.findings import (
     Finding,
     FindingCode,
     JsonValue,
+    ManagedGroup,
     Remedy,
     Totals,
 )
@@ -103,6 +111,7 @@ __all__ = [
     "Finding",
     "FindingCode",
     "JsonValue",
+    "ManagedGroup",
     "Remedy",
     "Totals",
     "audit_inventory",
@@ -141,6 +150,8 @@ class AuditReport:
     totals_by_region: Mapping[str, Totals] = field(default_factory=dict)
     #: The IAM account alias, when IAM told us one.
     account_alias: str | None = None
+    #: What DLM and AWS Backup manage: never leftovers, counted for information.
+    managed: tuple[ManagedGroup, ...] = ()
 
     @property
     def account_label(self) -> str:
@@ -193,6 +204,29 @@ def _sort_key(finding: Finding) -> tuple[int, float, str, str]:
     )
 
 
+def audit_scope(
+    inventory: Inventory,
+    graph: RelationGraph | None = None,
+    *,
+    now: datetime,
+    thresholds: Thresholds | None = None,
+    prices: Prices | None = None,
+    regions: Iterable[str] | None = None,
+) -> AuditScope:
+    """What the rules read, for `regions` (default: every region of the inventory)."""
+    chosen = frozenset(regions) if regions is not None else frozenset(inventory.regions)
+    return AuditScope(
+        inventory,
+        graph if graph is not None else RelationGraph(inventory),
+        now,
+        thresholds or Thresholds(),
+        prices or Prices(),
+        chosen,
+        complete_regions(inventory),
+        parameter_regions(inventory),
+    )
+
+
 def audit_inventory(
     inventory: Inventory,
     graph: RelationGraph | None = None,
@@ -204,20 +238,63 @@ def audit_inventory(
 ) -> tuple[Finding, ...]:
     """Every finding in `regions` (default: every region of the inventory), sorted.
 
-    Absence-based findings are only made for regions that finished loading without errors
-    (see the module docstring).
+    Absence-based findings are only made for regions that finished loading without errors,
+    and unused images only where the SSM parameters were read (see the module docstring).
     """
-    chosen = frozenset(regions) if regions is not None else frozenset(inventory.regions)
-    scope = AuditScope(
-        inventory,
-        graph if graph is not None else RelationGraph(inventory),
-        now,
-        thresholds or Thresholds(),
-        prices or Prices(),
-        chosen,
-        complete_regions(inventory),
+    scope = audit_scope(
+        inventory, graph, now=now, thresholds=thresholds, prices=prices, regions=regions
     )
     return tuple(sorted(find_all(scope), key=_sort_key))
+
+
+def _evidence_notes(
+    inventory: Inventory, chosen: tuple[str, ...], complete: frozenset[str]
+) -> tuple[list[AuditError], list[str]]:
+    """Errors and notes for the evidence that could not be read (SSM, DLM, references).
+
+    SSM parameters are evidence unused-image verdicts depend on: without them a region gets
+    none, and a failure is an error of the region; a denied permission (optional: the README
+    says what it adds) is a note. DLM policies only decide whether what DLM made is a leftover
+    of its own code; unread, it counts as managed, with a note. DescribeImageReferences only
+    adds to the evidence: a note.
+    """
+    evidence = inventory.evidence
+    errors: list[AuditError] = []
+    notes: list[str] = []
+    owned_in = {i.region for i in inventory.images.values() if i.owned and i.is_registered}
+    for region in chosen:
+        if region not in complete or evidence.parameters_read(region):
+            continue
+        problem = evidence.region(region).problem(Source.SSM)
+        if region in owned_in:
+            why = (
+                f"its SSM parameters were not read: {problem.message}"
+                if problem
+                else ("its SSM parameters were not read")
+            )
+            notes.append(
+                f"{region}: unused images are not reported, because {why} (a parameter may "
+                "hold an image's id for whatever launches from it)"
+            )
+        elif problem is not None:
+            notes.append(
+                f"{region}: SSM parameters not read ({problem.message}): one naming an image "
+                "of another region would not be seen"
+            )
+        if problem is not None and not problem.denied:
+            errors.append(AuditError(region, f"SSM parameters not read: {problem.message}"))
+    for problem in evidence.problems():
+        if problem.source is Source.DLM:
+            notes.append(
+                f"DLM policies of {problem.region} not read ({problem.message}): what DLM "
+                "made counts as managed, never as a leftover"
+            )
+        elif problem.source is Source.IMAGE_REFERENCES and problem.region in chosen:
+            notes.append(
+                f"{problem.message}; the SSM parameters and launch templates read are the "
+                "evidence of use"
+            )
+    return errors, notes
 
 
 def _unread_sharing_notes(
@@ -275,10 +352,12 @@ def build_report(
     sharing was not read, with `unread_hints[kind]` saying why (for example a limit).
     """
     chosen = tuple(dict.fromkeys(regions if regions is not None else inventory.regions))
-    findings = audit_inventory(
+    scope = audit_scope(
         inventory, graph, now=now, thresholds=thresholds, prices=prices, regions=chosen
     )
-    complete = complete_regions(inventory)
+    findings = tuple(sorted(find_all(scope), key=_sort_key))
+    managed = tuple(managed_groups(scope))
+    complete = scope.complete
     withheld = tuple(r for r in chosen if r not in complete)
     all_errors = [AuditError(e.region, e.message) for e in inventory.errors if e.region in chosen]
     all_errors += errors
@@ -288,6 +367,16 @@ def build_report(
             f"{region} did not load completely: its orphaned snapshots and unused images are "
             "not reported, because what uses them is unknown"
         )
+    evidence_errors, evidence_notes = _evidence_notes(inventory, chosen, complete)
+    all_errors += evidence_errors
+    all_notes += evidence_notes
+    if not any(p.source is Source.DLM for p in inventory.evidence.problems()):
+        # (When DLM could not be read, the note above already says why.)
+        all_notes += [
+            f"{group.count:,} {group.kind.value}(s) of {group.label}: {group.note}"
+            for group in managed
+            if group.note
+        ]
     all_notes += _unread_sharing_notes(inventory, frozenset(chosen), unread_hints or {})
     by_code = {code: Totals.of(f for f in findings if f.code is code) for code in FindingCode}
     by_region = {region: Totals.of(f for f in findings if f.region == region) for region in chosen}
@@ -303,4 +392,5 @@ def build_report(
         totals_by_code=by_code,
         totals_by_region=by_region,
         account_alias=account_alias,
+        managed=managed,
     )

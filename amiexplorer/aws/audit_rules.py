@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from amiexplorer.aws.cost import snapshot_monthly, volume_monthly
+from amiexplorer.aws.evidence import DlmStanding, Evidence, LifecyclePolicy
 from amiexplorer.aws.findings import (
     SOURCE_IMAGE_DEREGISTERED,
     SOURCE_VOLUME_DELETED,
     Finding,
     FindingCode,
     JsonValue,
+    ManagedGroup,
 )
 from amiexplorer.aws.inventory import Inventory, RegionState
+from amiexplorer.aws.managed import Management, Manager, management_of
 from amiexplorer.aws.models import Image, ResourceKind, Snapshot, Volume
 from amiexplorer.aws.relations import RelationGraph
 from amiexplorer.config import Prices, Thresholds
@@ -26,6 +29,12 @@ from amiexplorer.config import Prices, Thresholds
 def complete_regions(inventory: Inventory) -> frozenset[str]:
     """Regions that finished loading without any error: their relations can be trusted."""
     return frozenset(n for n, s in inventory.regions.items() if s.state is RegionState.LOADED)
+
+
+def parameter_regions(inventory: Inventory) -> frozenset[str]:
+    """Regions whose SSM parameters were read: only there can an image be called unused."""
+    evidence = inventory.evidence
+    return frozenset(n for n in inventory.regions if evidence.parameters_read(n))
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -54,6 +63,13 @@ class AuditScope:
     prices: Prices
     regions: frozenset[str]
     complete: frozenset[str]
+    #: Regions whose SSM parameters were read (unused-image verdicts need them).
+    parameters_read: frozenset[str]
+
+    @property
+    def evidence(self) -> Evidence:
+        """DLM policies, SSM parameters, DescribeImageReferences answers."""
+        return self.inventory.evidence
 
     def owned_snapshots(self) -> Iterator[Snapshot]:
         account = self.inventory.account_id
@@ -98,6 +114,75 @@ def _orphan(audit: AuditScope, snapshot: Snapshot) -> tuple[str, dict[str, JsonV
     )
 
 
+def left_by_dlm(
+    evidence: Evidence, resource: Snapshot | Image, management: Management | None
+) -> tuple[DlmStanding, LifecyclePolicy | None] | None:
+    """(standing, policy) for a DLM-made resource whose policy no longer expires it, else None."""
+    if management is None or management.manager is not Manager.DLM:
+        return None
+    standing, policy = evidence.dlm_standing(resource, management)
+    if standing in (DlmStanding.GONE, DlmStanding.DISABLED):
+        return standing, policy
+    return None
+
+
+def _dlm_reason(management: Management, standing: DlmStanding) -> str:
+    policy = management.reference or "(unknown id)"
+    if standing is DlmStanding.DISABLED:
+        return f"its DLM policy {policy} is disabled: nothing deletes it any more"
+    return f"its DLM policy {policy} no longer exists"
+
+
+def _dlm_evidence(
+    management: Management, standing: DlmStanding, policy: LifecyclePolicy | None
+) -> dict[str, JsonValue]:
+    return {
+        "policy_id": management.reference,
+        "policy_state": policy.state if policy is not None else "deleted",
+        "policy_region": policy.region if policy is not None else None,
+        "schedule": management.schedule,
+        "standing": standing.value,
+    }
+
+
+def _orphaned_dlm_snapshot(
+    audit: AuditScope, snapshot: Snapshot, management: Management
+) -> Finding | None:
+    left = left_by_dlm(audit.evidence, snapshot, management)
+    if left is None or audit.graph.images_of_snapshot(snapshot.id):
+        return None
+    standing, policy = left
+    evidence = _dlm_evidence(management, standing, policy)
+    reason = _dlm_reason(management, standing)
+    return _snapshot_finding(audit, FindingCode.ORPHANED_DLM_SNAPSHOT, snapshot, reason, evidence)
+
+
+def _snapshot_finding(
+    audit: AuditScope,
+    code: FindingCode,
+    snapshot: Snapshot,
+    reason: str,
+    evidence: dict[str, JsonValue],
+) -> Finding:
+    """A leftover snapshot: what it costs, and its own record beside the rule's evidence."""
+    evidence.setdefault("volume_id", snapshot.volume_id)
+    evidence.update(
+        description=snapshot.description,
+        start_time=_iso(snapshot.start_time),
+        storage_tier=snapshot.storage_tier,
+    )
+    return Finding(
+        code,
+        ResourceKind.SNAPSHOT,
+        snapshot.id,
+        snapshot.region,
+        reason,
+        snapshot.volume_size_gib,
+        round(snapshot_monthly(snapshot, audit.prices), 4),
+        evidence,
+    )
+
+
 def _orphaned_snapshots(audit: AuditScope) -> Iterator[Finding]:
     min_days = audit.thresholds.snapshot_min_age_days
     for snapshot in audit.owned_snapshots():
@@ -105,30 +190,23 @@ def _orphaned_snapshots(audit: AuditScope) -> Iterator[Finding]:
             continue
         if not _old_enough(snapshot.start_time, audit.now, min_days):
             continue
+        management = management_of(snapshot)
+        if management is not None and management.protects:
+            # DLM and AWS Backup decide when what they made goes; only what a gone DLM
+            # policy left behind is a leftover, of its own code.
+            dlm = _orphaned_dlm_snapshot(audit, snapshot, management)
+            if dlm is not None:
+                yield dlm
+            continue
         found = _orphan(audit, snapshot)
         if found is None:
             continue
         reason, evidence = found
-        evidence.setdefault("volume_id", snapshot.volume_id)
-        evidence.update(
-            description=snapshot.description,
-            start_time=_iso(snapshot.start_time),
-            storage_tier=snapshot.storage_tier,
-        )
-        yield Finding(
-            FindingCode.ORPHANED_SNAPSHOT,
-            ResourceKind.SNAPSHOT,
-            snapshot.id,
-            snapshot.region,
-            reason,
-            snapshot.volume_size_gib,
-            round(snapshot_monthly(snapshot, audit.prices), 4),
-            evidence,
-        )
+        yield _snapshot_finding(audit, FindingCode.ORPHANED_SNAPSHOT, snapshot, reason, evidence)
 
 
 def _unused_reason(image: Image, frees_nothing: bool) -> str:
-    reason = "no instance, launch template or launch configuration uses it"
+    reason = "no instance, launch template, launch configuration or SSM parameter uses it"
     if frees_nothing:
         reason += "; other images hold its snapshots"
     if image.last_launched_time is not None:
@@ -140,19 +218,59 @@ def _unused_reason(image: Image, frees_nothing: bool) -> str:
     return reason
 
 
-def _unused_images(audit: AuditScope) -> Iterator[Finding]:
+def unused_image_candidates(audit: AuditScope) -> Iterator[Image]:
+    """Owned images nothing known uses, whose region's evidence is complete.
+
+    Managed images are left out (AWS Backup's, and DLM's while its policy lives); those a
+    gone DLM policy left are in. The audit asks DescribeImageReferences about these before
+    calling any of them unused.
+    """
     graph, min_days = audit.graph, audit.thresholds.image_min_age_days
     for image in audit.owned_images():
-        if image.region not in audit.complete or graph.image_usage(image.id).in_use:
+        if image.region not in audit.complete or image.region not in audit.parameters_read:
+            continue
+        management = management_of(image)
+        protected = management is not None and management.protects
+        if protected and left_by_dlm(audit.evidence, image, management) is None:
+            continue
+        if graph.image_usage(image.id).in_use:
             continue
         if not _old_enough(image.creation_date, audit.now, min_days):
             continue
+        yield image
+
+
+def _unused_images(audit: AuditScope) -> Iterator[Finding]:
+    graph = audit.graph
+    for image in unused_image_candidates(audit):
         # Deregistering with its snapshots frees those no other registered image holds; the
         # cost is unknown (None) only when none of its snapshots is loaded.
         loaded = graph.snapshots_of_image(image.id)
         freed = [s for s in loaded if {i.id for i in graph.images_of_snapshot(s.id)} <= {image.id}]
         cost = sum(snapshot_monthly(s, audit.prices) for s in freed)
         monthly = round(cost, 4) if loaded else None
+        management = management_of(image)
+        left = left_by_dlm(audit.evidence, image, management)
+        if management is not None and left is not None:
+            standing, policy = left
+            evidence = _dlm_evidence(management, standing, policy)
+            evidence.update(
+                name=image.name,
+                creation_date=_iso(image.creation_date),
+                snapshot_ids=image.snapshot_ids,
+                freed_snapshot_ids=tuple(s.id for s in freed),
+            )
+            yield Finding(
+                FindingCode.ORPHANED_DLM_IMAGE,
+                ResourceKind.IMAGE,
+                image.id,
+                image.region,
+                _dlm_reason(management, standing),
+                image.size_gib,
+                monthly,
+                evidence,
+            )
+            continue
         yield Finding(
             FindingCode.UNUSED_IMAGE,
             ResourceKind.IMAGE,
@@ -257,6 +375,40 @@ def _snapshot_exposure(audit: AuditScope) -> Iterator[Finding]:
                 f"createVolumePermission for {_accounts(snapshot.shared_with)}",
                 details={"description": snapshot.description, "shared_with": snapshot.shared_with},
             )
+
+
+def managed_groups(audit: AuditScope) -> list[ManagedGroup]:
+    """What DLM and AWS Backup manage in the audited regions: counted, never a leftover."""
+    groups: dict[tuple[str, ResourceKind, str, str, str | None], list[int]] = {}
+    resources: list[Snapshot | Image] = [*audit.owned_snapshots(), *audit.owned_images()]
+    for resource in resources:
+        management = management_of(resource)
+        if management is None or not management.protects:
+            continue
+        note: str | None = None
+        if management.manager is Manager.DLM:
+            standing, policy = audit.evidence.dlm_standing(resource, management)
+            if standing in (DlmStanding.GONE, DlmStanding.DISABLED):
+                continue  # a leftover, reported with its own code
+            label = management.describe()
+            if policy is not None and policy.state == "ERROR":
+                note = "the policy is in error: it may not be running"
+            elif standing is DlmStanding.UNKNOWN:
+                note = "the policy could not be looked up: treated as managed"
+        else:
+            label = "AWS Backup (recovery points)"
+        kind = ResourceKind.SNAPSHOT if isinstance(resource, Snapshot) else ResourceKind.IMAGE
+        size = resource.volume_size_gib if isinstance(resource, Snapshot) else resource.size_gib
+        key = (management.manager.value, kind, resource.region, label, note)
+        entry = groups.setdefault(key, [0, 0])
+        entry[0] += 1
+        entry[1] += size
+    return [
+        ManagedGroup(manager, kind, region, count, gib, label, note)
+        for (manager, kind, region, label, note), (count, gib) in sorted(
+            groups.items(), key=lambda item: (item[0][0], item[0][1].value, item[0][2], item[0][3])
+        )
+    ]
 
 
 def find_all(scope: AuditScope) -> list[Finding]:

@@ -6,34 +6,43 @@
    inventory it has already loaded);
 2. list each region's public snapshots in bulk (DescribeSnapshots, OwnerIds=self,
    RestorableByUserIds=all): a few calls per region whatever the account's size, so
-   public-snapshot findings are always complete (public images come with DescribeImages);
+   public-snapshot findings are always complete (public images come with DescribeImages).
+   A listing is believed only where it agrees with what was read resource by resource:
+   where the two disagree the resource is read again, and a listing that names EVERY
+   snapshot of a region (an endpoint that ignores the filter: moto and LocalStack do) is
+   checked resource by resource before anything is called public;
 3. read who each owned image and snapshot is shared with (DescribeImageAttribute,
    DescribeSnapshotAttribute): one call per resource, `concurrency` at a time. Above
    `sharing_limit` resources of a kind this pass is skipped for that kind, and the report says
    so in its notes: AWS throttles Describe* calls to about 20 a second after a burst, so
    10,000 snapshots take about 8 minutes. `sharing_limit=None` lifts the limit;
-4. `audit.build_report`.
+4. read what keeps resources from being leftovers beyond EC2's relations (`references`):
+   the DLM policies of what DLM made, the SSM parameters naming images, and then
+   DescribeImageReferences for the images that would otherwise be called unused;
+5. `audit.build_report`.
 
-Every failure becomes an `AuditError` of its region; nothing raises but cancellation.
+A failure on which verdicts depend becomes an `AuditError` of its region (its verdicts are
+withheld); one on which none does (sharing, last launch, DLM policies) a note. Nothing raises
+but cancellation: whatever an endpoint answers, a report comes back.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from amiexplorer.aws.account import Account
 from amiexplorer.aws.attributes import PUBLIC_GROUP, attributes_of
-from amiexplorer.aws.audit import AuditError, AuditReport, build_report
+from amiexplorer.aws.audit import AuditError, AuditReport, audit_scope, build_report
+from amiexplorer.aws.audit_rules import unused_image_candidates
 from amiexplorer.aws.errors import describe_problem, error_code
-from amiexplorer.aws.inventory import RegionFinished
+from amiexplorer.aws.inventory import Inventory, RegionFinished
 from amiexplorer.aws.models import Image, ResourceKind, Snapshot
+from amiexplorer.aws.references import read_references
 from amiexplorer.config import DEFAULT_SHARING_LIMIT, Prices, Thresholds
 
 #: Codes that mean the resource went away between the load and the sharing call.
@@ -46,6 +55,8 @@ class AuditStage(StrEnum):
     LOADING = "loading"
     PUBLIC_SNAPSHOTS = "public-snapshots"
     SHARING = "sharing"
+    EVIDENCE = "evidence"
+    REFERENCES = "references"
     DONE = "done"
 
 
@@ -63,6 +74,8 @@ class AuditProgress:
             AuditStage.LOADING: "loading regions",
             AuditStage.PUBLIC_SNAPSHOTS: "listing public snapshots",
             AuditStage.SHARING: "reading sharing",
+            AuditStage.EVIDENCE: "reading DLM policies and SSM parameters",
+            AuditStage.REFERENCES: "asking EC2 what references unused images",
             AuditStage.DONE: "done",
         }
         return f"{words[self.stage]}: {self.done}/{self.total}"
@@ -112,9 +125,21 @@ async def _public_snapshot_ids(account: Account, region: str) -> set[str]:
     return found
 
 
+def _to_check(snapshots: list[Snapshot], listed: set[str]) -> tuple[list[Snapshot], bool]:
+    """The snapshots to read one by one before the listing is believed, and whether the
+    listing named every snapshot of the region (a filter the endpoint ignored)."""
+    every = bool(snapshots) and all(s.id in listed for s in snapshots)
+    if every:
+        return list(snapshots), True
+    # Read earlier one by one (shared_with is known) and now contradicted: read again.
+    return [
+        s for s in snapshots if s.shared_with is not None and s.is_public != (s.id in listed)
+    ], False
+
+
 async def _mark_public_snapshots(
-    account: Account, regions: list[str], progress: ProgressCallback
-) -> list[AuditError]:
+    account: Account, regions: list[str], limit_per_kind: int | None, progress: ProgressCallback
+) -> tuple[list[AuditError], list[str]]:
     """Set `is_public` on every owned snapshot of `regions` from one bulk listing per region."""
     inventory = account.inventory
     by_region: dict[str, list[Snapshot]] = {}
@@ -122,6 +147,7 @@ async def _mark_public_snapshots(
         if snapshot.region in regions and snapshot.owner_id == inventory.account_id:
             by_region.setdefault(snapshot.region, []).append(snapshot)
     errors: list[AuditError] = []
+    notes: list[str] = []
     limit = asyncio.Semaphore(8)
     done = 0
     progress(AuditProgress(AuditStage.PUBLIC_SNAPSHOTS, 0, len(by_region)))
@@ -130,20 +156,57 @@ async def _mark_public_snapshots(
         nonlocal done
         async with limit:
             try:
-                public = await _public_snapshot_ids(account, region)
-            except (ClientError, BotoCoreError, OSError) as exc:
+                listed = await _public_snapshot_ids(account, region)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # any answer at all: an error of the region
                 problem = describe_problem(exc, region=region, operation="DescribeSnapshots")
                 errors.append(AuditError(region, f"public snapshots not listed: {problem}"))
+                _forget_publicity(inventory, snapshots)
                 return
             finally:
                 done += 1
                 progress(AuditProgress(AuditStage.PUBLIC_SNAPSHOTS, done, len(by_region)))
+        check, every = _to_check(snapshots, listed)
+        if every and limit_per_kind is not None and len(check) > limit_per_kind:
+            # Too many to read one by one: whether any is public stays unknown.
+            errors.append(
+                AuditError(
+                    region,
+                    f"the public-snapshot listing named all {len(check):,} snapshots (the "
+                    "endpoint ignored RestorableByUserIds), too many to check one by one: "
+                    "whether any is public is unknown",
+                )
+            )
+            _forget_publicity(inventory, snapshots)
+            return
         for snapshot in snapshots:
             current = inventory.snapshots.get(snapshot.id, snapshot)
-            inventory.put(replace(current, is_public=snapshot.id in public))
+            inventory.put(replace(current, is_public=snapshot.id in listed))
+        if every:
+            notes.append(
+                f"the public-snapshot listing of {region} named every snapshot (the endpoint "
+                f"ignored RestorableByUserIds): each of the {len(check):,} was checked one by one"
+            )
+        failed = await _read_sharing(account, check, 8, _ignore)
+        for failure in failed:
+            errors.append(
+                AuditError(failure.region, f"public snapshots not checked: {failure.message}")
+            )
+        unread = [s for s in check if inventory.snapshots.get(s.id, s).shared_with is None]
+        if unread:
+            _forget_publicity(inventory, unread)
 
     await asyncio.gather(*(one(r, s) for r, s in by_region.items()))
-    return errors
+    return errors, notes
+
+
+def _forget_publicity(inventory: Inventory, snapshots: list[Snapshot]) -> None:
+    """Whether these are public is unknown (a listing or a check failed)."""
+    for snapshot in snapshots:
+        current = inventory.snapshots.get(snapshot.id)
+        if current is not None and current.shared_with is None:
+            inventory.put(replace(current, is_public=None))
 
 
 def _sharing_candidates(
@@ -169,12 +232,25 @@ def _limit_hint(kind: ResourceKind, limit: int, lift: str) -> str:
     return f"one {call} call each, more than the limit of {limit:,}: {lift} to read them all"
 
 
+@dataclass(frozen=True, slots=True)
+class _Unread:
+    """Resources of one kind and region whose attributes a call could not read, and why."""
+
+    region: str
+    kind: str
+    count: int
+    message: str
+
+    def words(self) -> str:
+        return f"sharing of {self.count:,} {self.kind}(s) not read: {self.message}"
+
+
 async def _read_sharing(
     account: Account,
     resources: Iterable[Image | Snapshot],
     concurrency: int,
     progress: ProgressCallback,
-) -> list[AuditError]:
+) -> list[_Unread]:
     """Read the sharing of each resource into the inventory; failures counted per region."""
     items = list(resources)
     limit = asyncio.Semaphore(concurrency)
@@ -187,7 +263,9 @@ async def _read_sharing(
         async with limit:
             try:
                 account.inventory.put(await attributes_of(account.pool, resource))
-            except (ClientError, BotoCoreError, OSError) as exc:
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # any answer at all: counted for its region
                 if error_code(exc) not in _GONE:
                     kind = "image" if isinstance(resource, Image) else "snapshot"
                     operation = f"Describe{kind.capitalize()}Attribute"
@@ -199,9 +277,45 @@ async def _read_sharing(
 
     await asyncio.gather(*(one(r) for r in items))
     return [
-        AuditError(region, f"sharing of {count:,} {kind}(s) not read: {message}")
-        for (region, kind, message), count in failures.items()
+        _Unread(region, kind, count, message) for (region, kind, message), count in failures.items()
     ]
+
+
+async def _read_evidence(
+    account: Account, regions: list[str], options: AuditOptions, progress: ProgressCallback
+) -> None:
+    """DLM policies and SSM parameters, then DescribeImageReferences for would-be unused images."""
+    progress(AuditProgress(AuditStage.EVIDENCE, 0, 1))
+    await account.read_evidence(regions)
+    progress(AuditProgress(AuditStage.EVIDENCE, 1, 1))
+    scope = audit_scope(
+        account.inventory,
+        account.relations(),
+        now=datetime.now(UTC),
+        thresholds=Thresholds(),
+        prices=options.prices,
+        regions=regions,
+    )
+    # Every image that would be called unused, whatever its age (thresholds only hide).
+    candidates: dict[str, list[str]] = {}
+    for image in unused_image_candidates(scope):
+        candidates.setdefault(image.region, []).append(image.id)
+    progress(AuditProgress(AuditStage.REFERENCES, 0, len(candidates)))
+    await read_references(account.pool, account.inventory, candidates)
+    progress(AuditProgress(AuditStage.REFERENCES, len(candidates), len(candidates)))
+
+
+async def _stage(
+    name: str, regions: list[str], errors: list[AuditError], work: Awaitable[object]
+) -> None:
+    """Run one stage; a surprise in it is an error of every region, never the end."""
+    try:
+        await work
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # a report is written whatever happened
+        problem = describe_problem(exc)
+        errors += [AuditError(region, f"{name} failed: {problem}") for region in regions]
 
 
 async def run_audit(
@@ -218,9 +332,19 @@ async def run_audit(
     options = options or AuditOptions()
     report_progress = progress or _ignore
     regions = account.region_names
+    errors: list[AuditError] = []
+    notes: list[str] = []
     if options.reload:
-        await _load(account, report_progress)
-    errors = await _mark_public_snapshots(account, regions, report_progress)
+        await _stage("loading", regions, errors, _load(account, report_progress))
+
+    async def public() -> None:
+        found, said = await _mark_public_snapshots(
+            account, regions, options.sharing_limit, report_progress
+        )
+        errors.extend(found)
+        notes.extend(said)
+
+    await _stage("the public-snapshot listing", regions, errors, public())
     hints: dict[ResourceKind, str] = {}
     to_read: list[Image | Snapshot] = []
     for kind, candidates in _sharing_candidates(account, regions).items():
@@ -229,7 +353,23 @@ async def run_audit(
             hints[kind] = _limit_hint(kind, limit, options.lift_hint)
         else:
             to_read += candidates
-    errors += await _read_sharing(account, to_read, options.concurrency, report_progress)
+
+    async def sharing() -> None:
+        # Who a private resource is shared with decides no verdict: what failed is a note.
+        unread = await _read_sharing(account, to_read, options.concurrency, report_progress)
+        notes.extend(f"{u.region}: {u.words()}" for u in unread)
+
+    # Neither waits for the other: sharing is one call per resource, the evidence a few
+    # calls per region (and DescribeImageReferences after the parameters).
+    await asyncio.gather(
+        _stage("reading sharing", regions, errors, sharing()),
+        _stage(
+            "reading DLM policies and SSM parameters",
+            regions,
+            errors,
+            _read_evidence(account, regions, options, report_progress),
+        ),
+    )
     report_progress(AuditProgress(AuditStage.DONE, 1, 1))
     return build_report(
         account.inventory,
@@ -241,5 +381,6 @@ async def run_audit(
         thresholds=options.thresholds,
         prices=options.prices,
         errors=errors,
+        notes=notes,
         unread_hints=hints,
     )

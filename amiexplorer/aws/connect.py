@@ -1,34 +1,50 @@
 """Start-up checks: who am I, which regions, and is anything wrong before a screen is drawn.
 
 Each bad start (no credentials, unknown profile, unknown region, an endpoint that does not
-answer, rejected credentials) becomes a `StartupError` with one line that says what to do.
+answer or answers something that is not AWS's, rejected credentials) becomes a
+`StartupError` with one line that says what to do; so does any surprise, worded by
+`errors.describe_problem`. The checks have one wall-clock deadline in all
+(`ConnectionSettings.startup_timeout`, `[timeouts] startup`): credentials (a
+credential_process, SSO, assume-role), identity, regions; past it, the line names what was
+still awaited. `StartupProgress` says meanwhile what is awaited, for the connecting screen.
 """
 
 from __future__ import annotations
 
 import asyncio
-import difflib
-import os
-from collections.abc import Iterable
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    ConnectTimeoutError,
-    EndpointConnectionError,
-    NoCredentialsError,
-    ProfileNotFound,
-)
+from botocore.exceptions import NoCredentialsError
 
-from amiexplorer.aws.errors import CREDENTIAL_ERRORS, EXPIRED_ERRORS, describe_problem, error_code
 from amiexplorer.aws.models import Identity, Region
+from amiexplorer.aws.offline_checks import (
+    check_aws_files,
+    check_endpoint_url,
+    check_region_names,
+    unknown_region,
+)
 from amiexplorer.aws.session import PROBE_CONFIG, AwsSession
-from amiexplorer.startup import StartupError
+from amiexplorer.aws.startup_messages import (
+    StartupSteps,
+    credential_failure,
+    too_slow,
+    translate,
+)
+from amiexplorer.startup import StartupError, StartupProgress, Step
 
-__all__ = ["Connection", "StartupError", "connect", "describe_regions", "fetch_identity"]
+__all__ = [
+    "Connection",
+    "StartupError",
+    "StartupProgress",
+    "check_region_names",
+    "connect",
+    "describe_regions",
+    "fetch_identity",
+]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,62 +56,14 @@ class Connection:
     regions: tuple[Region, ...]
 
 
-def _where_credentials_are_looked_for(session: AwsSession) -> str:
-    config = os.environ.get("AWS_CONFIG_FILE") or str(Path("~/.aws/config").expanduser())
-    shared = os.environ.get("AWS_SHARED_CREDENTIALS_FILE") or str(
-        Path("~/.aws/credentials").expanduser()
-    )
-    profile = session.profile or "default"
-    return (
-        f"looked in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, {shared} and {config} "
-        f"(profile {profile}), SSO, container and instance metadata"
-    )
-
-
-def _endpoint_label(session: AwsSession) -> str:
-    return session.endpoint_url or "AWS"
-
-
-def _translate(
-    exc: BaseException, session: AwsSession, service: str, operation: str
-) -> StartupError:
-    """The one-line start-up message for a failed identity or region call."""
-    code = error_code(exc)
-    if isinstance(exc, NoCredentialsError):
-        return StartupError(
-            f"no AWS credentials found ({_where_credentials_are_looked_for(session)}); "
-            "configure a profile with `aws configure` or `aws configure sso`, "
-            "or try `amiexplorer --demo`, which needs no account"
-        )
-    if isinstance(exc, ProfileNotFound):
-        known = ", ".join(session.available_profiles()) or "none"
-        return StartupError(
-            f"unknown profile {session.profile!r} (profiles found: {known}); "
-            "check --profile or AWS_PROFILE"
-        )
-    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
-        return StartupError(
-            f"cannot reach {_endpoint_label(session)}: the endpoint does not answer; "
-            "check --endpoint-url / AWS_ENDPOINT_URL and your network"
-        )
-    if isinstance(exc, ClientError) and code in CREDENTIAL_ERRORS | EXPIRED_ERRORS:
-        what = "have expired" if code in EXPIRED_ERRORS else "were rejected"
-        profile = f" of profile {session.profile}" if session.profile else ""
-        return StartupError(
-            f"the AWS credentials{profile} {what} ({code}); refresh them "
-            "(for example `aws sso login`) or choose another profile"
-        )
-    problem = describe_problem(exc, service=service, operation=operation)
-    return StartupError(f"cannot start: {problem}")
-
-
 async def _account_alias(session: AwsSession) -> str | None:
     """The IAM account alias, when IAM allows us to read it."""
     try:
         async with session.client("iam", session.home_region(), PROBE_CONFIG) as iam:
             aliases = (await iam.list_account_aliases()).get("AccountAliases") or []
-    except (ClientError, BotoCoreError):
-        # Many roles may not call IAM; the alias is a nicety, never a reason to fail.
+    except Exception:
+        # Many roles may not call IAM, and an endpoint may not serve it: the alias is a
+        # nicety, never a reason to fail.
         return None
     return str(aliases[0]) if aliases else None
 
@@ -135,26 +103,17 @@ async def describe_regions(session: AwsSession, *, all_regions: bool = False) ->
     )
 
 
-def _unknown_region(name: str, known: Iterable[str]) -> StartupError:
-    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
-    if close:
-        return StartupError(f"unknown region {name!r}; did you mean {' or '.join(close)}?")
-    return StartupError(f"unknown region {name!r}; region names look like us-east-1 or eu-west-1")
-
-
-def check_region_names(session: AwsSession) -> None:
-    """Refuse a misspelt --region before any call, unless a custom endpoint may know it."""
-    known = session.known_region_names()
-    unknown = [name for name in session.settings.regions if name not in known]
-    if unknown and not session.endpoint_url:
-        raise _unknown_region(unknown[0], known)
-
-
 async def resolve_regions(session: AwsSession) -> tuple[Region, ...]:
     """The regions to load: those chosen or, by default, every region enabled for the account."""
     chosen = session.settings.regions
     if not chosen:
-        return tuple(await describe_regions(session))
+        enabled = tuple(await describe_regions(session))
+        if not enabled:  # AWS always lists at least one: this is not EC2 answering
+            raise StartupError(
+                "cannot start: DescribeRegions listed no region at all: is the endpoint "
+                "really EC2? (or pass --region)"
+            )
+        return enabled
     known = session.known_region_names()
     unknown = [name for name in chosen if name not in known]
     listed: dict[str, Region] = {}
@@ -163,32 +122,128 @@ async def resolve_regions(session: AwsSession) -> tuple[Region, ...]:
         listed = {r.name: r for r in await describe_regions(session, all_regions=True)}
         unknown = [name for name in unknown if name not in listed]
         if unknown:
-            raise _unknown_region(unknown[0], known | set(listed))
+            raise unknown_region(unknown[0], known | set(listed))
     return tuple(listed.get(name) or Region(name=name) for name in dict.fromkeys(chosen))
 
 
-async def connect(session: AwsSession) -> Connection:
-    """Check everything a session needs before a screen is drawn; raise StartupError if not.
+async def _waited(progress: StartupProgress, step: Step, call: Awaitable[T]) -> T:
+    with progress.waiting(step):
+        return await call
 
-    The identity and the region list are asked for at once (one round trip instead of three
-    in a row); when both fail, the identity's failure is the one reported, as it says more.
+
+async def _checks(
+    session: AwsSession, progress: StartupProgress, steps: StartupSteps
+) -> tuple[dict[str, Any], tuple[Region, ...], asyncio.Task[str | None]]:
+    """Settings, then credentials, then the identity, the alias and the regions at once.
+
+    Returns the alias as a task still running: it is a nicety and may take what time the
+    deadline leaves (`_alias_in_time`).
     """
     try:
+        check_aws_files()
+        check_endpoint_url(session)
         check_region_names(session)
-        if not await session.has_credentials():
-            raise NoCredentialsError()
-    except (ClientError, BotoCoreError) as exc:
-        raise _translate(exc, session, "sts", "GetCallerIdentity") from None
-    identity, regions = await asyncio.gather(
-        fetch_identity(session), resolve_regions(session), return_exceptions=True
-    )
-    for outcome, service, operation in (
-        (identity, "sts", "GetCallerIdentity"),
-        (regions, "ec2", "DescribeRegions"),
-    ):
-        if isinstance(outcome, ClientError | BotoCoreError):
-            raise _translate(outcome, session, service, operation) from None
-        if isinstance(outcome, BaseException):
-            raise outcome
-    assert isinstance(identity, Identity) and isinstance(regions, tuple)
+    except StartupError:
+        raise
+    except Exception as exc:  # ProfileNotFound, a config file botocore cannot parse...
+        raise translate(exc, session, "sts", "GetCallerIdentity") from None
+    try:
+        with progress.waiting(steps.credentials):
+            found = await session.has_credentials()
+    except Exception as exc:
+        raise credential_failure(exc, session) from None
+    if not found:
+        raise translate(NoCredentialsError(), session, "sts", "GetCallerIdentity")
+    # After the credentials: asked at once, the chain would be resolved twice (a
+    # credential_process run twice).
+    alias = asyncio.create_task(_account_alias(session))
+    try:
+        caller, regions = await asyncio.gather(
+            _waited(progress, steps.identity, _caller_identity(session)),
+            _waited(progress, steps.regions, resolve_regions(session)),
+            return_exceptions=True,
+        )
+        for outcome, service, operation in (
+            (caller, "sts", "GetCallerIdentity"),
+            (regions, "ec2", "DescribeRegions"),
+        ):
+            if isinstance(outcome, StartupError):
+                raise outcome
+            if isinstance(outcome, Exception):
+                raise translate(outcome, session, service, operation) from None
+            if isinstance(outcome, BaseException):
+                raise outcome
+            if outcome is caller:
+                _check_caller(caller)
+    except BaseException:
+        alias.cancel()
+        raise
+    assert isinstance(caller, dict) and isinstance(regions, tuple)
+    return caller, regions, alias
+
+
+def _check_caller(caller: Any) -> None:
+    """Refuse an identity answer without the identity (XML of the right name, but empty)."""
+    missing = [key for key in ("Account", "Arn", "UserId") if not caller.get(key)]
+    if missing:
+        raise StartupError(
+            f"cannot start: GetCallerIdentity answered without {' and '.join(missing)}: "
+            "is the endpoint really STS?"
+        )
+
+
+async def _alias_in_time(
+    task: asyncio.Task[str | None], when: float | None, progress: StartupProgress, step: Step
+) -> str | None:
+    """The alias if it comes before the deadline; None otherwise (it is only a nicety)."""
+    try:
+        with progress.waiting(step):
+            async with asyncio.timeout_at(when):
+                return await task
+    except TimeoutError:
+        return None
+
+
+async def connect(session: AwsSession, progress: StartupProgress | None = None) -> Connection:
+    """Check everything a session needs before a screen is drawn; raise StartupError if not.
+
+    The identity, the alias and the region list are asked for at once (one round trip
+    instead of three in a row); when identity and regions both fail, the identity's failure
+    is the one reported, as it says more. Every failure, expected or not, is a StartupError
+    of one line; so is the deadline, naming what was still awaited (`progress` says it
+    meanwhile).
+    """
+    progress = progress if progress is not None else StartupProgress()
+    seconds = session.settings.startup_timeout
+    progress.start(seconds)
+    steps = StartupSteps.of(session)
+    alias_task: asyncio.Task[str | None] | None = None
+    limit = asyncio.timeout(seconds)
+    try:
+        try:
+            async with limit:
+                caller, regions, alias_task = await _checks(session, progress, steps)
+        except TimeoutError:
+            if not limit.expired():
+                raise
+            raise too_slow(progress, seconds) from None
+        alias = await _alias_in_time(alias_task, limit.when(), progress, steps.alias)
+        identity = _identity(caller, session, alias)
+    except StartupError:
+        raise
+    except Exception as exc:  # never a traceback: a surprise is one line too
+        raise translate(exc, session, "sts", "GetCallerIdentity") from None
+    finally:
+        if alias_task is not None and not alias_task.done():
+            alias_task.cancel()
     return Connection(session=session, identity=identity, regions=regions)
+
+
+def _identity(caller: dict[str, Any], session: AwsSession, alias: str | None) -> Identity:
+    return Identity(
+        account_id=str(caller["Account"]),
+        arn=str(caller["Arn"]),
+        user_id=str(caller["UserId"]),
+        profile=session.profile,
+        account_alias=alias,
+    )

@@ -6,6 +6,7 @@ operation names, regions and AWS's own message text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from botocore.exceptions import (
@@ -22,6 +23,10 @@ from botocore.exceptions import (
     TokenRetrievalError,
     UnauthorizedSSOTokenError,
 )
+from botocore.parsers import ResponseParserError
+
+from amiexplorer.aws.answers import NotAwsAnswer, not_aws_details
+from amiexplorer.aws.deadlines import CallDeadlineExceeded
 
 #: Codes meaning the credentials themselves are no good (as opposed to lacking a permission).
 CREDENTIAL_ERRORS = frozenset(
@@ -51,10 +56,24 @@ CREDENTIAL_CHAIN_ERRORS = frozenset(
     }
 )
 
-_SERVICE_NAMES = {"ec2": "EC2", "autoscaling": "Auto Scaling", "sts": "STS", "iam": "IAM"}
+_SERVICE_NAMES = {
+    "ec2": "EC2",
+    "autoscaling": "Auto Scaling",
+    "sts": "STS",
+    "iam": "IAM",
+    "ssm": "Systems Manager",
+    "dlm": "Data Lifecycle Manager",
+    "backup": "AWS Backup",
+    "imagebuilder": "EC2 Image Builder",
+}
 
 #: The IAM service prefix of each client we create, for "you lack ec2:DescribeSnapshots".
 _IAM_PREFIX = {"ec2": "ec2", "autoscaling": "autoscaling", "sts": "sts", "iam": "iam"}
+
+#: The longest message a problem may have: it is one line on a screen or in a report.
+MESSAGE_LIMIT = 300
+_TAGS = re.compile(r"<[^>]{0,200}>")
+_BODY = re.compile(r"(invalid XML received|Further retries may succeed).*", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +108,66 @@ def permission_name(service: str, operation: str) -> str:
     return f"{_IAM_PREFIX.get(service, service)}:{operation}"
 
 
+def one_line(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """`text` as one line of at most `limit` characters: no newlines, no markup, no page."""
+    flat = " ".join(_TAGS.sub(" ", text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _not_aws(operation: str, where: str, what: str, expected: str, status: int | None) -> str:
+    call = operation or "the request"
+    http = f" (HTTP {status})" if status and status >= 300 else ""
+    return f"{call}{where} answered {what}{http}, not {expected}: is a proxy in the way?"
+
+
+def _parser_failure(text: str) -> str:
+    """What a botocore ResponseParserError says came back, in words."""
+    body = text.partition("\n")[2].strip()
+    if body.startswith(("b'", 'b"')):
+        body = body[2:]
+    lowered = body.lower()
+    if not body or body in ("'", '"'):
+        return "an empty body"
+    if "<!doctype html" in lowered[:200] or "<html" in lowered[:200]:
+        return "an HTML page"
+    if body.startswith("<"):
+        return "XML that cannot be read (truncated?)"
+    return "something that is not XML"
+
+
 def describe_problem(
     exc: BaseException, *, region: str | None = None, service: str = "ec2", operation: str = ""
 ) -> AwsProblem:
-    """A short, readable account of `exc` for the given call; never raises."""
+    """A short, readable, one-line account of `exc` for the given call; never raises."""
+    try:
+        problem = _describe(exc, region=region, service=service, operation=operation)
+    except Exception:  # a message must never be the next crash
+        problem = AwsProblem(type(exc).__name__, f"{operation or 'the request'} failed")
+    return AwsProblem(problem.code, one_line(problem.message))
+
+
+def _describe(
+    exc: BaseException, *, region: str | None, service: str, operation: str
+) -> AwsProblem:
     where = f" in {region}" if region else ""
     code = error_code(exc)
+    # The exception knows which call failed (a loader step may make several kinds of call).
+    operation = str(getattr(exc, "operation_name", "") or operation)
+    if isinstance(exc, NotAwsAnswer):
+        message = _not_aws(exc.operation or operation, where, exc.what, exc.expected, exc.status)
+        return AwsProblem("NotAwsAnswer", message)
+    if isinstance(exc, ClientError) and (marked := not_aws_details(exc.response)) is not None:
+        message = _not_aws(
+            operation,
+            where,
+            str(marked.get("what", "something else")),
+            str(marked.get("expected", "AWS's answer")),
+            int(marked.get("status") or 0),
+        )
+        return AwsProblem("NotAwsAnswer", message)
+    if isinstance(exc, ResponseParserError):
+        message = _not_aws(operation, where, _parser_failure(str(exc)), "AWS's answer", None)
+        return AwsProblem("NotAwsAnswer", message)
     if isinstance(exc, ClientError):
         if code in EXPIRED_ERRORS:
             return AwsProblem(
@@ -119,7 +192,7 @@ def describe_problem(
             return AwsProblem(
                 code, f"AWS kept throttling the requests{where} ({code}): try again in a minute"
             )
-        text = str(exc.response.get("Error", {}).get("Message") or "").strip()
+        text = one_line(str(exc.response.get("Error", {}).get("Message") or "").strip(), 200)
         suffix = f": {text}" if text else ""
         return AwsProblem(code, f"{operation or 'the request'} failed{where} ({code}){suffix}")
     if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
@@ -141,8 +214,17 @@ def describe_problem(
         return AwsProblem(code, f"{exc}")
     if isinstance(exc, NoRegionError):
         return AwsProblem(code, "no region configured: pass --region or set AWS_REGION")
+    if isinstance(exc, CallDeadlineExceeded):
+        name = _SERVICE_NAMES.get(exc.service, exc.service)
+        return AwsProblem(
+            code,
+            f"{exc.operation_name} got no complete answer in {exc.region or region} within "
+            f"{exc.seconds:g} s, every retry included: the {name} endpoint is stalled or "
+            "very slow (raise [timeouts] call in the config file if it is only slow)",
+        )
     if isinstance(exc, BotoCoreError):
         return AwsProblem(code, f"{operation or 'the request'} failed{where}: {exc}")
     if isinstance(exc, OSError):
         return AwsProblem(code, f"network error{where}: {exc.strerror or exc}")
-    return AwsProblem(code, f"{operation or 'the request'} failed{where}: {code}: {exc}")
+    detail = _BODY.sub("", str(exc)).strip()
+    return AwsProblem(code, f"{operation or 'the request'} failed{where}: {code}: {detail}")

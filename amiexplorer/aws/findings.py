@@ -25,6 +25,9 @@ class FindingCode(StrEnum):
 
     ORPHANED_SNAPSHOT = "orphaned-snapshot"
     UNUSED_IMAGE = "unused-image"
+    #: Made by a DLM policy that was deleted or disabled: nothing expires them any more.
+    ORPHANED_DLM_SNAPSHOT = "orphaned-dlm-snapshot"
+    ORPHANED_DLM_IMAGE = "orphaned-dlm-image"
     UNATTACHED_VOLUME = "unattached-volume"
     PUBLIC_IMAGE = "public-image"
     PUBLIC_SNAPSHOT = "public-snapshot"
@@ -60,7 +63,8 @@ CODE_INFO: Mapping[FindingCode, CodeInfo] = {
     FindingCode.ORPHANED_SNAPSHOT: CodeInfo(
         ResourceKind.SNAPSHOT,
         "Orphaned snapshots",
-        "no registered image uses it, and its image was deregistered or its volume deleted",
+        "no registered image uses it, its image was deregistered or its volume deleted, and no "
+        "service (DLM, AWS Backup) manages it",
         Remedy.DELETE_SNAPSHOTS,
         True,
         ("rule", "image_id", "volume_id", "description", "start_time", "storage_tier"),
@@ -68,7 +72,8 @@ CODE_INFO: Mapping[FindingCode, CodeInfo] = {
     FindingCode.UNUSED_IMAGE: CodeInfo(
         ResourceKind.IMAGE,
         "Unused images",
-        "no running or stopped instance, launch template version or launch configuration uses it",
+        "no running or stopped instance, launch template version, launch configuration or SSM "
+        "parameter uses it, and no service (DLM, AWS Backup) manages it",
         Remedy.DEREGISTER_IMAGES,
         True,
         (
@@ -81,6 +86,32 @@ CODE_INFO: Mapping[FindingCode, CodeInfo] = {
             "terminated_instance_ids",
             "public",
             "shared_with",
+        ),
+    ),
+    FindingCode.ORPHANED_DLM_SNAPSHOT: CodeInfo(
+        ResourceKind.SNAPSHOT,
+        "Snapshots of a gone DLM policy",
+        "Data Lifecycle Manager made it, and its policy was deleted or disabled: nothing "
+        "deletes it any more, and no registered image uses it",
+        Remedy.DELETE_SNAPSHOTS,
+        True,
+        ("policy_id", "policy_state", "schedule", "volume_id", "description", "start_time"),
+    ),
+    FindingCode.ORPHANED_DLM_IMAGE: CodeInfo(
+        ResourceKind.IMAGE,
+        "Images of a gone DLM policy",
+        "Data Lifecycle Manager made it, and its policy was deleted or disabled: nothing "
+        "deregisters it any more, and nothing uses it",
+        Remedy.DEREGISTER_IMAGES,
+        True,
+        (
+            "policy_id",
+            "policy_state",
+            "schedule",
+            "name",
+            "creation_date",
+            "snapshot_ids",
+            "freed_snapshot_ids",
         ),
     ),
     FindingCode.UNATTACHED_VOLUME: CodeInfo(
@@ -164,3 +195,23 @@ class Totals:
             gib += finding.size_gib or 0
             cost += finding.monthly_cost_usd or 0.0
         return cls(count, gib, round(cost, 4))
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedGroup:
+    """Resources another service manages: never leftovers, counted for information.
+
+    For instance 5 snapshots that DLM policy policy-0abc expires, or 2 AWS Backup recovery
+    points.
+    """
+
+    #: "dlm" or "backup" (managed.Manager values).
+    manager: str
+    kind: ResourceKind
+    region: str
+    count: int
+    size_gib: int
+    #: What manages them, in words ("DLM policy policy-0abc (schedule daily)", "AWS Backup").
+    label: str
+    #: Why they count as managed when that is not certain ("its policy could not be read").
+    note: str | None = None

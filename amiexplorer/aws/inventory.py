@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from amiexplorer.aws.evidence import Evidence
 from amiexplorer.aws.models import (
     KIND_OF,
     Image,
@@ -130,6 +131,9 @@ class Inventory:
         #: The live relation index, kept by amiexplorer.aws.relations (built once, then
         #: updated change by change instead of rebuilt for every redraw).
         self.relation_index: Any = None
+        #: DLM policies, SSM parameters naming images, DescribeImageReferences: what keeps
+        #: resources from being leftovers beyond EC2's own relations (references.py reads it).
+        self.evidence = Evidence()
         self._tables: dict[ResourceKind, dict[str, Any]] = {
             ResourceKind.INSTANCE: self.instances,
             ResourceKind.VOLUME: self.volumes,

@@ -107,8 +107,10 @@ class InventoryLoader:
             except Exception as exc:  # every failure becomes this region's error, never a crash
                 while isinstance(exc, ExceptionGroup):
                     exc = exc.exceptions[0]
-                problem = describe_problem(exc, region=region, service=service, operation=operation)
-                errors.append(LoadError(region, operation, error_code(exc), problem.message))
+                # The call that failed: DescribeLaunchTemplates, say, under the templates' step.
+                failed = str(getattr(exc, "operation_name", "") or operation)
+                problem = describe_problem(exc, region=region, service=service, operation=failed)
+                errors.append(LoadError(region, failed, error_code(exc), problem.message))
                 return False
             return True
 

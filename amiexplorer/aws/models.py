@@ -310,6 +310,23 @@ class LaunchTemplateVersion:
         """A unique id for the version: the template id and its number."""
         return f"{self.launch_template_id}:{self.version_number}"
 
+    @property
+    def ssm_parameter(self) -> str | None:
+        """NAME[:VERSION] when the ImageId is `resolve:ssm:NAME[:VERSION]`, else None.
+
+        EC2 resolves such an ImageId at each launch to the image the SSM parameter (version)
+        holds then ("Use a Systems Manager parameter instead of an AMI ID", EC2 User Guide).
+        """
+        image_id = self.image_id
+        if image_id and image_id.startswith("resolve:ssm:"):
+            return image_id[len("resolve:ssm:") :] or None
+        return None
+
+    @property
+    def label(self) -> str:
+        """For instance "web (v3)"."""
+        return f"{self.launch_template_name or self.launch_template_id} (v{self.version_number})"
+
 
 @dataclass(frozen=True, slots=True)
 class LaunchConfiguration:

@@ -14,6 +14,7 @@ from typing import Any
 
 from amiexplorer.aws.descriptions import DescriptionRef, Origin, parse_description
 from amiexplorer.aws.descriptions import is_copy as description_is_copy
+from amiexplorer.aws.evidence import ImageParameter, ImageReference
 from amiexplorer.aws.inventory import Inventory
 from amiexplorer.aws.models import (
     Image,
@@ -32,16 +33,55 @@ class ImageUsage:
     instances: tuple[Instance, ...] = ()
     launch_template_versions: tuple[LaunchTemplateVersion, ...] = ()
     launch_configurations: tuple[LaunchConfiguration, ...] = ()
+    #: SSM parameters whose value (or a version a launch template pins) names the image.
+    parameters: tuple[ImageParameter, ...] = ()
+    #: Launch template versions whose ImageId is `resolve:ssm:` one of those parameters.
+    resolving_versions: tuple[tuple[LaunchTemplateVersion, ImageParameter], ...] = ()
+    #: What EC2's DescribeImageReferences said references it (where it was asked).
+    references: tuple[ImageReference, ...] = ()
 
     @property
     def in_use(self) -> bool:
         """True if anything at all names the image."""
-        return bool(self.instances or self.launch_template_versions or self.launch_configurations)
+        return bool(
+            self.instances
+            or self.launch_template_versions
+            or self.launch_configurations
+            or self.parameters
+            or self.resolving_versions
+            or self.references
+        )
 
     @property
     def launchers(self) -> int:
         """How many launch templates versions and configurations name the image."""
-        return len(self.launch_template_versions) + len(self.launch_configurations)
+        return (
+            len(self.launch_template_versions)
+            + len(self.launch_configurations)
+            + len(self.resolving_versions)
+        )
+
+    def references_in_words(self) -> str | None:
+        """What beyond instances and launchers naming its id keeps it in use, in words.
+
+        For instance "in use by SSM parameter /golden/web, which launch template web (v3)
+        resolves".
+        """
+        parts = []
+        for parameter in self.parameters:
+            versions = [v.label for v, p in self.resolving_versions if p == parameter]
+            text = f"in use by {parameter.label}"
+            if versions:
+                noun = "launch template" if len(versions) == 1 else "launch templates"
+                verb = "resolves" if len(versions) == 1 else "resolve"
+                text += f", which {noun} {', '.join(versions)} {verb}"
+            parts.append(text)
+        kinds = sorted({r.resource_type for r in self.references})
+        if kinds:
+            parts.append(
+                f"referenced according to EC2 (DescribeImageReferences: {', '.join(kinds)})"
+            )
+        return "; ".join(parts) or None
 
 
 def _image_of_instance(instance: Instance) -> Iterable[str]:
@@ -68,6 +108,11 @@ def _volume_of_snapshot(snapshot: Snapshot) -> Iterable[str]:
 
 def _volumes_of_instance(instance: Instance) -> Iterable[str]:
     return instance.volume_ids
+
+
+def _parameter_of_version(version: LaunchTemplateVersion) -> Iterable[str]:
+    selector = version.ssm_parameter
+    return (f"{version.region}|{selector}",) if selector else ()
 
 
 class _Index:
@@ -115,12 +160,14 @@ class RelationIndex:
         self.image_terminated = _Index(_image_of_terminated)
         self.image_templates = _Index(_image_of_launcher)
         self.image_configurations = _Index(_image_of_launcher)
+        #: "region|NAME[:VERSION]" -> launch template versions that resolve:ssm that parameter.
+        self.parameter_templates = _Index(_parameter_of_version)
         self.snapshot_images = _Index(_snapshots_of_image)
         self.volume_snapshots = _Index(_volume_of_snapshot)
         self.volume_instances = _Index(_volumes_of_instance)
         self._by_type: dict[type, tuple[_Index, ...]] = {
             Instance: (self.image_instances, self.image_terminated, self.volume_instances),
-            LaunchTemplateVersion: (self.image_templates,),
+            LaunchTemplateVersion: (self.image_templates, self.parameter_templates),
             LaunchConfiguration: (self.image_configurations,),
             Image: (self.snapshot_images,),
             Snapshot: (self.volume_snapshots,),
@@ -178,12 +225,33 @@ class RelationGraph:
     # Images -------------------------------------------------------------------------------
 
     def image_usage(self, image_id: str) -> ImageUsage:
-        """Instances (not terminated), launch template versions and launch configurations."""
+        """Instances (not terminated), launch template versions and configurations naming it,
+        the SSM parameters holding it and the launch templates resolving those, and what
+        DescribeImageReferences said (the evidence read so far)."""
         index = self._index
+        evidence = self.inventory.evidence
+        parameters = evidence.parameters_of_image(image_id)
+        resolving = tuple(
+            (version, parameter)
+            for parameter in parameters
+            for version in index.parameter_templates.get(f"{parameter.region}|{parameter.selector}")
+        )
         return ImageUsage(
             instances=index.image_instances.get(image_id),
             launch_template_versions=index.image_templates.get(image_id),
             launch_configurations=index.image_configurations.get(image_id),
+            parameters=parameters,
+            resolving_versions=resolving,
+            references=evidence.references_of_image(image_id),
+        )
+
+    def resolving_parameters(self, region: str) -> tuple[str, ...]:
+        """The `resolve:ssm:` parameters (NAME[:VERSION]) the launch templates of a region name."""
+        prefix = f"{region}|"
+        return tuple(
+            key[len(prefix) :]
+            for key in self._index.parameter_templates.entries
+            if key.startswith(prefix)
         )
 
     def terminated_instances_of_image(self, image_id: str) -> tuple[Instance, ...]:

@@ -29,6 +29,8 @@ from botocore.exceptions import DataNotFoundError
 from botocore.utils import get_environ_proxies
 
 from amiexplorer import __version__
+from amiexplorer.aws import deadlines
+from amiexplorer.aws.answers import check_answer
 from amiexplorer.aws.client_costs import share_alias_cache, share_client_work
 from amiexplorer.aws.errors import is_credential_problem
 from amiexplorer.aws.fastparse import FastParserFactory
@@ -130,6 +132,8 @@ class AwsSession:
 
     def _new_session(self) -> AioSession:
         share_client_work()
+        # A total deadline per call, and a credential_process that ends with its caller.
+        deadlines.install()
         # botocore resolves the profile lazily; ProfileNotFound surfaces at the first use.
         session = AioSession(profile=self.settings.profile)
         # Loading EC2's service model costs ~0.4 s; every session in the process (a profile
@@ -141,6 +145,9 @@ class AwsSession:
         factory = FastParserFactory()
         factory.set_parser_defaults(timestamp_parser=botocore_timestamp)
         session.register_component("response_parser_factory", factory)
+        # An answer that is not AWS's (a proxy's HTML page, an empty body, garbage) is named
+        # as such before botocore reads it (answers.py), on every client of the session.
+        session.register("before-parse", check_answer)
         return session
 
     def forget_credentials(self) -> None:
@@ -177,22 +184,57 @@ class AwsSession:
         for name in self.settings.regions:
             if name in known:
                 return name
-        configured = (
-            os.environ.get("AWS_REGION")
-            or os.environ.get("AWS_DEFAULT_REGION")
-            or self._session.get_config_variable("region")
-        )
-        return str(configured) if configured else DEFAULT_HOME_REGION
+        configured = self.configured_region()
+        return configured[0] if configured else DEFAULT_HOME_REGION
+
+    def configured_region(self) -> tuple[str, str] | None:
+        """The region set outside the command line, and where: ("eu-west-1", "AWS_REGION").
+
+        Raises ProfileNotFound for an unknown profile (its region cannot be read).
+        """
+        for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+            if os.environ.get(variable):
+                return os.environ[variable], variable
+        configured = self._session.get_config_variable("region")
+        if not configured:
+            return None
+        return str(configured), f"the region of profile {self.profile or 'default'}"
+
+    def credential_source(self) -> str:
+        """Where the profile's credentials come from, in words (never the values)."""
+        if self.settings.access_key_id:
+            return "the keys given"
+        try:
+            profiles = self._session.full_config.get("profiles", {})
+            config = profiles.get(self.profile or "default", {})
+        except Exception:  # a broken config file is reported by the checks themselves
+            config = {}
+        name = f"profile {self.profile or 'default'}"
+        if config.get("credential_process"):
+            return f"the credential_process of {name}"
+        if config.get("sso_session") or config.get("sso_start_url"):
+            return f"IAM Identity Center (SSO) for {name}"
+        if config.get("role_arn"):
+            return f"STS, assuming the role of {name}"
+        return "the credential chain"
 
     def known_region_names(self) -> frozenset[str]:
         """Region names botocore knows for EC2 in every partition (a static list)."""
         return known_region_names()
 
     async def has_credentials(self) -> bool:
-        """True when the credential chain found something (it may still be rejected)."""
+        """True when the credential chain found something (it may still be rejected).
+
+        Deferred credentials (SSO, assume-role) are fetched here, not by the first call
+        that signs: a failure or a wait is then the credentials', named as such.
+        """
         if self.settings.access_key_id:
             return True
-        return await self._session.get_credentials() is not None
+        credentials = await self._session.get_credentials()
+        if credentials is None:
+            return False
+        await credentials.get_frozen_credentials()
+        return True
 
     def client(self, service: str, region: str, config: AioConfig | None = None) -> Any:
         """An async context manager yielding a client for `service` in `region`."""
@@ -211,7 +253,9 @@ class AwsSession:
         if self.settings.access_key_id:
             kwargs["aws_access_key_id"] = self.settings.access_key_id
             kwargs["aws_secret_access_key"] = self.settings.secret_access_key
-        return self._session.create_client(service, **kwargs)
+        return deadlines.with_call_deadline(
+            self._session.create_client(service, **kwargs), self.settings.call_timeout
+        )
 
 
 class ClientPool:

@@ -18,7 +18,7 @@ from moto.core.base_backend import BackendDict
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.models import moto_api_backend
 
-from amiexplorer.demo import fastboot
+from amiexplorer.demo import dlm, fastboot, recovery_points
 from amiexplorer.demo.constants import DEMO_ACCOUNT_ID
 
 # moto's core (above) lists no regions; its service modules (EC2, KMS, ...) do when imported,
@@ -33,12 +33,17 @@ def reset_backends(seed: int | None = None) -> None:
     backends as a side effect (Auto Scaling's builds EC2's, with a default VPC and random ids)
     before the seed is set. Those leftovers would make ids depend on what ran before, so every
     backend dictionary that was in use is emptied again afterwards, and rebuilt lazily later.
+
+    The demo's own stores of what moto does not model (DLM policies, Backup recovery points) are
+    emptied too.
     """
     registry: Any = BackendDict
     in_use: list[BackendDict[Any]] = list(registry._instances)
     moto_api_backend.reset()
     for backend_dict in in_use:
         dict.clear(backend_dict)
+    dlm.reset()
+    recovery_points.reset()
     if seed is not None:
         mock_random.seed(seed)
 
@@ -69,3 +74,17 @@ def iam_backend() -> Any:
     from moto.iam.models import iam_backends
 
     return iam_backends[DEMO_ACCOUNT_ID]["aws"]
+
+
+def ssm_backend(region: str) -> Any:
+    """Return moto's SSM (Parameter Store) backend of the demo account in ``region``."""
+    from moto.ssm.models import ssm_backends
+
+    return ssm_backends[DEMO_ACCOUNT_ID][region]
+
+
+def backup_backend(region: str) -> Any:
+    """Return moto's AWS Backup backend of the demo account in ``region``."""
+    from moto.backup.models import backup_backends
+
+    return backup_backends[DEMO_ACCOUNT_ID][region]

@@ -2,14 +2,21 @@
 
 The rules are consulted by the WSGI middleware for every request; they answer with the error
 body the real service would send, so botocore raises a ``ClientError`` with the right code.
+
+Four error shapes, one per protocol family: EC2's XML, the query protocol's XML (IAM, STS, Auto
+Scaling), the JSON protocol's ``__type`` body (KMS...) and REST-JSON's (Data Lifecycle Manager,
+AWS Backup), whose code travels in the ``x-amzn-ErrorType`` header.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from amiexplorer.demo.constants import DEMO_ACCOUNT_ID
@@ -41,6 +48,8 @@ class RequestTarget:
     action: str
     #: True when the body is JSON (``X-Amz-Target``) rather than a query-protocol form.
     json_protocol: bool = False
+    #: True for REST-JSON services (the operation is named by method and path).
+    rest_protocol: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,27 @@ class FaultResponse:
     status: int
     content_type: str
     body: bytes
+    #: Headers beyond Content-Type and Content-Length (REST-JSON's x-amzn-ErrorType).
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+#: Services the demo serves that are known not to be REST-JSON (no model load needed).
+_NOT_REST = frozenset({"ec2", "sts", "iam", "autoscaling", "kms", "ssm", "organizations", "ebs"})
+
+
+@functools.cache
+def is_rest_json(service: str) -> bool:
+    """Whether botocore's model of ``service`` uses the REST-JSON protocol (dlm, backup...)."""
+    if not service or service in _NOT_REST:
+        return False
+    import botocore.exceptions
+    import botocore.loaders
+
+    try:
+        model = botocore.loaders.create_loader().load_service_model(service, "service-2")
+    except botocore.exceptions.DataNotFoundError:
+        return False
+    return bool(model.get("metadata", {}).get("protocol") == "rest-json")
 
 
 def ec2_error(code: str, message: str, status: int) -> FaultResponse:
@@ -80,10 +110,30 @@ def json_error(code: str, message: str, status: int) -> FaultResponse:
     return FaultResponse(status, "application/x-amz-json-1.1", body.encode())
 
 
+def rest_json_error(
+    code: str, message: str, status: int, members: Mapping[str, Any] | None = None
+) -> FaultResponse:
+    """Build an error in the REST-JSON shape: the code in ``x-amzn-ErrorType``, a JSON body.
+
+    ``members`` are the error shape's other modeled members (DLM's ``ResourceIds``...). The
+    body repeats the code as ``Code`` (a member of every DLM and Backup error shape), which
+    botocore reads when a proxy drops the header.
+    """
+    document: dict[str, Any] = {"Message": message, "Code": code, **(members or {})}
+    return FaultResponse(
+        status,
+        "application/json",
+        json.dumps(document).encode(),
+        (("x-amzn-ErrorType", code),),
+    )
+
+
 def service_error(target: RequestTarget, code: str, message: str, status: int) -> FaultResponse:
     """An error in the shape ``target``'s service uses."""
     if target.service == "ec2":
         return ec2_error(code, message, status)
+    if target.rest_protocol or is_rest_json(target.service):
+        return rest_json_error(code, message, status)
     if target.json_protocol:
         return json_error(code, message, status)
     return query_error(code, message, status)
@@ -99,6 +149,10 @@ def denied_response(target: RequestTarget) -> FaultResponse:
         f"User: {arn} is not authorized to perform: {target.service}:{target.action} "
         "because no identity-based policy allows the action"
     )
+    if target.rest_protocol or is_rest_json(target.service):
+        # AWS's common errors: AccessDeniedException is HTTP 403 (the REST-JSON services' own
+        # models, DLM's and Backup's, do not model it).
+        return rest_json_error("AccessDeniedException", message, 403)
     if target.json_protocol:
         return json_error("AccessDeniedException", message, 400)
     return query_error("AccessDenied", message, 403)

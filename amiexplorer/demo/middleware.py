@@ -2,7 +2,12 @@
 
 moto routes a request by its SigV4 credential scope and, for query-protocol services (EC2, STS,
 IAM, Auto Scaling), by the ``Action`` in the form body. This middleware reads the same things, so
-tests can assert which calls the app made and so faults can target one action or region.
+tests can assert which calls the app made and so faults can target one action or region. REST
+services (Data Lifecycle Manager, AWS Backup) name their operation by method and path: ``routes``
+reads it from botocore's model.
+
+Requests moto cannot answer are answered here (``rest``): every DLM call (moto has no DLM) and
+the AWS Backup recovery-point reads.
 """
 
 from __future__ import annotations
@@ -12,13 +17,21 @@ import json
 import re
 import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
-from amiexplorer.demo.faults import FaultInjector, FaultResponse, RequestTarget, service_error
+from amiexplorer.demo import rest
+from amiexplorer.demo.faults import (
+    FaultInjector,
+    FaultResponse,
+    RequestTarget,
+    is_rest_json,
+    service_error,
+)
+from amiexplorer.demo.routes import rest_match
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -84,6 +97,18 @@ def _read_body(environ: dict[str, Any]) -> bytes:
     return body
 
 
+def raw_path(environ: Mapping[str, Any]) -> str:
+    """The request path as sent, still percent-encoded.
+
+    REST paths carry ARNs (``/resources/arn%3Aaws%3Aec2%3A...%3Avolume%2Fvol-1/recovery-points/``)
+    whose slashes ``PATH_INFO`` has already decoded; werkzeug keeps the raw one in ``RAW_URI``.
+    """
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw:
+        return str(raw).split("?", 1)[0]
+    return quote(environ.get("PATH_INFO", "") or "/")
+
+
 def _params(environ: dict[str, Any], body: bytes, is_json: bool) -> dict[str, str]:
     """Flatten the request's parameters to strings, dropping anything credential-like."""
     pairs = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
@@ -101,13 +126,22 @@ def _params(environ: dict[str, Any], body: bytes, is_json: bool) -> dict[str, st
 
 
 def describe(environ: dict[str, Any], body: bytes) -> tuple[RecordedRequest, bool]:
-    """Work out service, region, action and DryRun of a request; also whether it is JSON."""
+    """Work out service, region, action and DryRun of a request; also whether it is JSON.
+
+    A REST-JSON request's action is its operation name (``GetLifecyclePolicies``), and its
+    path labels (``policyId``) join its parameters.
+    """
     scope = _SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
     region, service = scope.groups() if scope else ("", "")
     target = environ.get("HTTP_X_AMZ_TARGET", "")
-    is_json = bool(target)
+    rest_json = not target and is_rest_json(service)
+    is_json = bool(target) or rest_json
     params = _params(environ, body, is_json)
-    action = target.rsplit(".", 1)[-1] if target else params.get("Action", "")
+    if rest_json:
+        action, labels = rest_match(service, environ.get("REQUEST_METHOD", ""), raw_path(environ))
+        params.update(labels)
+    else:
+        action = target.rsplit(".", 1)[-1] if target else params.get("Action", "")
     recorded = RecordedRequest(
         method=environ.get("REQUEST_METHOD", ""),
         service=service,
@@ -131,6 +165,7 @@ def _answer(start_response: StartResponse, fault: FaultResponse) -> list[bytes]:
             ("Content-Type", fault.content_type),
             ("Content-Length", str(len(fault.body))),
             ("x-amzn-RequestId", str(uuid.uuid4())),
+            *fault.headers,
         ],
     )
     return [fault.body]
@@ -149,15 +184,23 @@ class DemoMiddleware:
         """Handle one request."""
         if environ.get("PATH_INFO", "").startswith("/moto-api"):
             # moto's own control API (reset, seed...) is not an AWS call: no log, no faults.
+            if environ.get("PATH_INFO", "").rstrip("/") == "/moto-api/reset":
+                rest.reset_stores()
             return self._app(environ, start_response)
         body = _read_body(environ)
         recorded, is_json = describe(environ, body)
         self._journal.record(recorded)
-        target = RequestTarget(recorded.service, recorded.region, recorded.action, is_json)
+        rest_json = is_json and not environ.get("HTTP_X_AMZ_TARGET")
+        target = RequestTarget(
+            recorded.service, recorded.region, recorded.action, is_json, rest_json
+        )
         fault = self._faults.match(target)
         if fault is not None:
             return _answer(start_response, fault)
         try:
+            own = rest.handler_for(recorded.service, recorded.action)
+            if own is not None:
+                return _answer(start_response, own(rest.request_of(environ, recorded, body)))
             return self._app(environ, start_response)
         except NotImplementedError as exc:
             # A 400 is not retried: the caller learns at once that the demo cannot do this.

@@ -10,7 +10,8 @@ Installed once per process, lazily (by ``DemoServer.start``, ``seed_world`` and
 - DescribeSnapshots honours RestorableByUserIds (moto ignores it and lists every snapshot):
   `all` lists public snapshots, an account id those shared with it or public.
 - DeleteSnapshot refuses a snapshot that any registered image names (``InvalidSnapshot.InUse``);
-  moto only checks the image the snapshot was created for.
+  moto only checks the image the snapshot was created for. It refuses AWS Backup's snapshots
+  (tagged aws:backup:source-resource) as EC2 does, with InvalidParameterValue.
 - Snapshots remember the KMS key of their volume (moto drops it).
 - CreateImage applies its ``snapshot`` TagSpecifications to the snapshots it makes, and
   CopyImage honours CopyImageTags and TagSpecifications (moto raises NotImplementedError or
@@ -20,6 +21,8 @@ Installed once per process, lazily (by ``DemoServer.start``, ``seed_world`` and
 - DescribeImageAttribute for lastLaunchedTime, imdsSupport, tpmSupport, uefiData and ramdisk no
   longer crashes moto with an AttributeError, nor does it for an unknown or deregistered image
   (InvalidAMIID.NotFound / InvalidAMIID.Unavailable, as in AWS).
+- DescribeImageReferences is answered from moto's instances, launch templates and SSM
+  parameters (see ``image_references``); moto answers it with HTTP 500.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from amiexplorer.demo import imaging, pending
+from amiexplorer.demo import image_references, imaging, pending, recovery_points
 from amiexplorer.demo.timefmt import aws_now
 
 _lock = threading.Lock()
@@ -92,11 +95,14 @@ def _patch_snapshots(ebs_backend: type) -> None:
         return wrapper
 
     def delete_snapshot(original: Callable[..., Any]) -> Callable[..., Any]:
-        """Refuse snapshots any registered image names, not just their creator."""
+        """Refuse snapshots any registered image names (not just their creator) and AWS
+        Backup's recovery points."""
 
         def wrapper(self: Any, snapshot_id: str) -> Any:
-            from moto.ec2.exceptions import InvalidSnapshotInUse
+            from moto.ec2.exceptions import EC2ClientError, InvalidSnapshotInUse
 
+            if recovery_points.SOURCE_RESOURCE_TAG in self.tags.get(snapshot_id, {}):
+                raise EC2ClientError("InvalidParameterValue", recovery_points.NOT_DELETABLE)
             for ami in list(self.amis.values()):
                 if snapshot_id in imaging.snapshot_ids(ami):
                     raise InvalidSnapshotInUse(snapshot_id, ami.id)
@@ -239,6 +245,8 @@ def _patch_responses(amis_response: type, ebs_response: type) -> None:
         return EmptyResult()
 
     amis_response.copy_image = copy_image  # type: ignore[attr-defined]
+    describe_references = image_references.describe_image_references
+    amis_response.describe_image_references = describe_references  # type: ignore[attr-defined]
     amis_response.reset_image_attribute = reset_image_attribute  # type: ignore[attr-defined]
     ebs_response.reset_snapshot_attribute = reset_snapshot_attribute  # type: ignore[attr-defined]
 

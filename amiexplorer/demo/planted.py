@@ -2,6 +2,8 @@
 
 Deriving the truth from moto's state (rather than from the seeder's intentions) keeps it
 consistent with what the API returns; the tests check that each planted trap is really there.
+What moto has no model of (DLM policies, AWS Backup recovery points) is read from the demo's own
+stores, by ``managed_truth``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from amiexplorer.demo import imaging
+from amiexplorer.demo import imaging, managed_truth
 from amiexplorer.demo.backends import autoscaling_backend, ec2_backend
 from amiexplorer.demo.constants import DEMO_ACCOUNT_ID
 from amiexplorer.demo.timefmt import aws_timestamp
@@ -66,15 +68,18 @@ class Planted:
     deprecation_scheduled_images: IdSet
     #: snapshots no image references whose description names an image that no longer exists.
     orphan_snapshots_deregistered_image: IdSet
-    #: unreferenced snapshots whose source volume is gone and that no CreateImage/CopyImage/
-    #: CopySnapshot made.
+    #: unreferenced snapshots whose source volume is gone, that no CreateImage/CopyImage/
+    #: CopySnapshot made, and that neither DLM (any aws:dlm:lifecycle-policy-id tag, policy gone
+    #: or not: see dlm_managed_snapshots and dlm_policy_gone_snapshots) nor AWS Backup (a
+    #: recovery point, or the aws:backup:source-resource tag) made.
     orphan_snapshots_deleted_volume: IdSet
     #: snapshots made by CopySnapshot (VolumeId vol-ffffffff: meaningless, not a deleted volume).
     copy_snapshots: IdSet
     #: subset of the deregistered-image orphans whose source volume still exists.
     snapshot_volume_exists_image_deregistered: IdSet
-    #: images no non-terminated instance runs and no launch template version or launch
-    #: configuration names.
+    #: images no non-terminated instance runs, no launch template version or launch
+    #: configuration names, no SSM parameter holds (directly or through a launch template's
+    #: resolve:ssm), that are no AWS Backup recovery point and that no ENABLED DLM policy keeps.
     unused_images: IdSet
     #: used, but only by launch template versions (no instance, no launch configuration).
     launch_template_only_images: IdSet
@@ -113,6 +118,32 @@ class Planted:
     volume_snapshots: Relation
     #: snapshot -> the AMI its CreateImage/CopyImage description names.
     snapshot_description_image: Mapping[str, str]
+    #: policy id -> "ENABLED" / "DISABLED", and -> region, of the DLM policies that exist.
+    dlm_policies: Mapping[str, str]
+    dlm_policy_regions: Mapping[str, str]
+    #: snapshots / images tagged aws:dlm:lifecycle-policy-id with an existing ENABLED policy of
+    #: their region (DLM expires them: not leftovers, even when the source volume is gone).
+    dlm_managed_snapshots: IdSet
+    dlm_managed_images: IdSet
+    #: snapshots tagged with a DLM policy that is deleted or DISABLED, used by no registered
+    #: image: real leftovers, nothing will expire them.
+    dlm_policy_gone_snapshots: IdSet
+    #: images tagged with a DLM policy that is deleted or DISABLED, that nothing uses (not in
+    #: unused_images: the audit gives them a code of their own).
+    dlm_policy_gone_images: IdSet
+    #: AWS Backup recovery points (ListRecoveryPointsByResource): EBS snapshots, and images. The
+    #: snapshots of a Backup image are in image_snapshots, not in backup_snapshots (they are no
+    #: recovery points of their own).
+    backup_snapshots: IdSet
+    backup_images: IdSet
+    #: image -> names of the SSM parameters whose current value is the image id, or whose
+    #: version a launch template pins (resolve:ssm:NAME:VERSION) holds it.
+    ssm_image_parameters: Relation
+    #: image -> launch template ids with a version whose ImageId is resolve:ssm:... resolving to
+    #: it (any version of the template, as image_launch_templates).
+    resolve_ssm_templates: Relation
+    #: images tagged Ec2ImageBuilderArn (made by EC2 Image Builder).
+    image_builder_images: IdSet
 
 
 def _freeze(relation: Mapping[str, set[str]]) -> dict[str, IdSet]:
@@ -206,19 +237,22 @@ def collect(
         for template in ec2.launch_templates.values():
             add(region, "launch_templates", template.id)
             for version in template.versions:
-                if version.image_id:
+                # resolve:ssm:... names a parameter, not an image: see resolve_ssm_templates.
+                if version.image_id and not version.image_id.startswith("resolve:"):
                     rel["image_launch_templates"][version.image_id].add(template.id)
         for config in autoscaling_backend(region).launch_configurations.values():
             per_region["launch_configurations"][region].add(config.name)
             rel["image_launch_configurations"][config.image_id].add(config.name)
 
-    return _derive(now, regions, facts, copy_snapshots, kms_keys)
+    truth = managed_truth.read(regions)
+    return _derive(now, regions, facts, truth, copy_snapshots, kms_keys)
 
 
 def _derive(
     now: datetime,
     regions: tuple[str, ...],
     facts: _Facts,
+    truth: managed_truth.ManagedTruth,
     copy_snapshots: IdSet,
     kms_keys: Mapping[str, str],
 ) -> Planted:
@@ -233,6 +267,8 @@ def _derive(
             referencing[snapshot_id].add(image_id)
     orphans_of_image: set[str] = set()
     orphans_of_volume: set[str] = set()
+    # Made by DLM or AWS Backup: their own fields say what they are.
+    managed = truth.dlm_tagged_snapshots | truth.backup_snapshots | truth.backup_tagged_snapshots
     for region, snapshot_ids in per_region["snapshots"].items():
         ec2: Any = ec2_backend(region)
         for snapshot_id in snapshot_ids:
@@ -242,7 +278,7 @@ def _derive(
             volume_gone = ec2.snapshots[snapshot_id].volume.id not in volumes
             if named is not None and named not in images:
                 orphans_of_image.add(snapshot_id)
-            elif named is None and snapshot_id not in copy_snapshots and volume_gone:
+            elif named is None and snapshot_id not in copy_snapshots | managed and volume_gone:
                 orphans_of_volume.add(snapshot_id)
     with_volume = {
         s for s in orphans_of_image if ec2_backend(region_of[s]).snapshots[s].volume.id in volumes
@@ -251,6 +287,15 @@ def _derive(
     stopped = flags["stopped"]
     templates, configs = rel["image_launch_templates"], rel["image_launch_configurations"]
     used = {i for i in images if instances.get(i) or templates.get(i) or configs.get(i)}
+    kept = (
+        truth.ssm_image_parameters.keys()
+        | truth.resolve_ssm_templates.keys()
+        | truth.backup_images
+        | truth.dlm_managed_images
+    )
+    gone_policy_images = truth.dlm_unmanaged_images - used - kept
+    unused = images - used - kept - gone_policy_images
+    gone_policy = {s for s in truth.dlm_unmanaged_snapshots if not referencing.get(s)}
     return Planted(
         now=now,
         regions=regions,
@@ -273,7 +318,7 @@ def _derive(
         orphan_snapshots_deleted_volume=frozenset(orphans_of_volume),
         copy_snapshots=copy_snapshots,
         snapshot_volume_exists_image_deregistered=frozenset(with_volume),
-        unused_images=frozenset(images - used),
+        unused_images=frozenset(unused),
         launch_template_only_images=frozenset(
             i for i in images if templates.get(i) and not instances.get(i) and not configs.get(i)
         ),
@@ -284,7 +329,7 @@ def _derive(
             i for i in images if instances.get(i) and instances[i] <= stopped
         ),
         terminated_instance_only_images=frozenset(
-            i for i in images - used if rel["terminated_image_instances"].get(i)
+            i for i in unused if rel["terminated_image_instances"].get(i)
         ),
         multi_image_snapshots=_freeze({s: i for s, i in referencing.items() if len(i) > 1}),
         unattached_volumes=frozenset(flags["unattached_volumes"]),
@@ -305,4 +350,15 @@ def _derive(
         volume_instance=volume_instance,
         volume_snapshots=_freeze(rel["volume_snapshots"]),
         snapshot_description_image=described,
+        dlm_policies=dict(truth.dlm_policies),
+        dlm_policy_regions=dict(truth.dlm_policy_regions),
+        dlm_managed_snapshots=frozenset(truth.dlm_managed_snapshots),
+        dlm_managed_images=frozenset(truth.dlm_managed_images),
+        dlm_policy_gone_snapshots=frozenset(gone_policy),
+        dlm_policy_gone_images=frozenset(gone_policy_images),
+        backup_snapshots=frozenset(truth.backup_snapshots),
+        backup_images=frozenset(truth.backup_images),
+        ssm_image_parameters=_freeze(truth.ssm_image_parameters),
+        resolve_ssm_templates=_freeze(truth.resolve_ssm_templates),
+        image_builder_images=frozenset(truth.image_builder_images),
     )

@@ -1,7 +1,8 @@
 """``seed_world``: fill moto with the demo account, in-process, in a fraction of a second.
 
 The fleet comes from ``fleet``; the backups and leftovers an audit hunts for are planted by
-``leftovers``. Everything is reproducible: the same ``seed`` and ``now`` give the same ids.
+``leftovers``; what DLM, AWS Backup, Image Builder and SSM parameters manage, by ``managed``.
+Everything is reproducible: the same ``seed`` and ``now`` give the same ids.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from amiexplorer.demo import imaging, leftovers
+from amiexplorer.demo import imaging, leftovers, managed
 from amiexplorer.demo import pending as pending_states
 from amiexplorer.demo.backends import autoscaling_backend, iam_backend, kms_backend, reset_backends
 from amiexplorer.demo.builders import KEY_PAIR, Calendar, RegionKit, tags_of
@@ -218,5 +219,6 @@ def seed_world(now: datetime | None = None, seed: int = 7, pending: bool = True)
         seeder.create_templates()
         seeder.launch_fleet()
         planted = leftovers.plant(seeder.kits, seeder.images, seeder.instances, pending)
+        managed.plant(seeder.kits, seeder.images, seeder.instances)
         seeder.finish_images()
     return collect(now, DEMO_REGIONS, planted.copy_snapshots, seeder.kms_keys)

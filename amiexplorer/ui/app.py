@@ -22,7 +22,12 @@ from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
 from amiexplorer.config import Settings
-from amiexplorer.startup import EXIT_BAD_START, StartupError, startup_allocations
+from amiexplorer.startup import (
+    EXIT_BAD_START,
+    StartupError,
+    StartupProgress,
+    startup_allocations,
+)
 from amiexplorer.ui.commands import ExplorerCommands
 from amiexplorer.ui.messages import SwitchProfile
 from amiexplorer.ui.screens.connecting import ConnectingScreen
@@ -46,6 +51,8 @@ class Opening:
     what: str
     endpoint_label: str | None = None
     read_only: bool = False
+    #: What the opener is waiting for, and since when: the first frame shows it as it goes.
+    progress: StartupProgress | None = None
 
 
 #: The modules the explorer needs beyond the first frame (botocore among them).
@@ -118,6 +125,7 @@ class AmiExplorerApp(App[int]):
                 what=opening.what,
                 endpoint_label=opening.endpoint_label,
                 read_only=opening.read_only,
+                progress=opening.progress,
             )
         )
         self._open_account(opening.open)
@@ -241,6 +249,7 @@ def run_app(opening: Opening, settings: Settings) -> int:
     app = AmiExplorerApp(settings=settings, opening=opening)
     result = app.run()
     if app.startup_failure is not None:
-        print(f"amiexplorer: {app.startup_failure}", file=sys.stderr)
+        # One line, whatever the message held.
+        print(f"amiexplorer: {' '.join(app.startup_failure.split())}", file=sys.stderr)
         return app.return_code or EXIT_BAD_START
     return app.return_code or result or 0

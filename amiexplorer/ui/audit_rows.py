@@ -12,7 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from amiexplorer.aws.audit import CODE_INFO, AuditReport, Finding, FindingCode, Totals
+from amiexplorer.aws.audit import (
+    CODE_INFO,
+    AuditReport,
+    Finding,
+    FindingCode,
+    ManagedGroup,
+    Totals,
+)
 from amiexplorer.aws.findings import Remedy
 from amiexplorer.ui import formatting as fmt
 from amiexplorer.ui.columns import Column, RowContext
@@ -60,7 +67,30 @@ class FindingRow:
         return self.finding.region
 
 
-AuditRow = GroupRow | FindingRow
+@dataclass(frozen=True, slots=True)
+class ManagedRow:
+    """What DLM or AWS Backup manages (never a finding), or the heading over those rows."""
+
+    group: ManagedGroup | None
+    #: For the heading: how many resources, and GiB, in every group shown.
+    count: int = 0
+    size_gib: int = 0
+
+    @property
+    def id(self) -> str:
+        """Unique among the pane's rows."""
+        if self.group is None:
+            return "managed"
+        g = self.group
+        return f"managed:{g.manager}:{g.kind}:{g.region}:{g.label}"
+
+    @property
+    def region(self) -> str:
+        """The group's region (the heading spans regions)."""
+        return self.group.region if self.group is not None else ""
+
+
+AuditRow = GroupRow | FindingRow | ManagedRow
 
 
 def _cost(value: float | None) -> str:
@@ -72,22 +102,36 @@ def _size(value: int | None) -> str:
 
 
 def _item(row: AuditRow, _ctx: RowContext) -> str:
+    if isinstance(row, ManagedRow):
+        if row.group is None:
+            return f"Managed elsewhere ({row.count})"
+        noun = row.group.kind.value if row.group.count == 1 else f"{row.group.kind.value}s"
+        return f"  {row.group.count:,} {noun}"
     return row.title if isinstance(row, GroupRow) else f"  {row.finding.resource_id}"
 
 
 def _gib(row: AuditRow, _ctx: RowContext) -> str:
+    if isinstance(row, ManagedRow):
+        return _size(row.group.size_gib if row.group is not None else row.size_gib)
     if isinstance(row, GroupRow):
         return _size(row.totals.size_gib) if CODE_INFO[row.code].costs else ""
     return _size(row.finding.size_gib)
 
 
 def _monthly(row: AuditRow, _ctx: RowContext) -> str:
+    if isinstance(row, ManagedRow):
+        return ""
     if isinstance(row, GroupRow):
         return _cost(row.totals.monthly_cost_usd) if CODE_INFO[row.code].costs else ""
     return _cost(row.finding.monthly_cost_usd)
 
 
 def _reason(row: AuditRow, _ctx: RowContext) -> str:
+    if isinstance(row, ManagedRow):
+        if row.group is None:
+            return "DLM and AWS Backup delete these by their own rules (informational)"
+        note = f" ({row.group.note})" if row.group.note else ""
+        return f"{row.group.label}{note}"
     if isinstance(row, GroupRow):
         info = CODE_INFO[row.code]
         informational = " (informational)" if info.remedy is Remedy.NONE else ""
@@ -96,6 +140,8 @@ def _reason(row: AuditRow, _ctx: RowContext) -> str:
 
 
 def _heading_style(row: AuditRow, _ctx: RowContext, _text: str) -> str:
+    if isinstance(row, ManagedRow):
+        return "bold dim" if row.group is None else "dim"
     if not isinstance(row, GroupRow):
         return ""
     return "bold red" if row.code.startswith("public") else "bold"
@@ -171,7 +217,18 @@ class AuditRowModel(RowModel):
             rows.append(GroupRow(code, Totals.of(found), folded))
             if not folded:
                 rows.extend(FindingRow(f) for f in found)
+        rows += self._managed_rows()
         self.rows = rows
+
+    def _managed_rows(self) -> list[ManagedRow]:
+        """What another service manages, under its own heading (not while filtering)."""
+        if self.report is None or self.filter_text.strip():
+            return []
+        groups = [g for g in self.report.managed if self.region is None or g.region == self.region]
+        if not groups:
+            return []
+        heading = ManagedRow(None, sum(g.count for g in groups), sum(g.size_gib for g in groups))
+        return [heading, *(ManagedRow(g) for g in groups)]
 
     def set_report(self, report: AuditReport) -> None:
         """Show a new report (the search texts of the old one are dropped)."""

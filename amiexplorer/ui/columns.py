@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from amiexplorer.aws.evidence import DlmStanding
+from amiexplorer.aws.managed import Manager, management_of
 from amiexplorer.aws.models import Image, Instance, ResourceKind, Snapshot, Volume
 from amiexplorer.aws.relations import RelationGraph
 from amiexplorer.ui import formatting as fmt
@@ -205,6 +207,33 @@ def _snapshot_label(snapshot: Snapshot, _ctx: RowContext) -> str:
     return snapshot.name or snapshot.description or "-"
 
 
+#: What the Managed column says for each service.
+_MANAGER_WORDS = {Manager.DLM: "DLM", Manager.BACKUP: "Backup", Manager.IMAGE_BUILDER: "Builder"}
+
+
+def _managed(resource: Snapshot | Image, ctx: RowContext) -> str:
+    """DLM, Backup or Builder for what those services made; "DLM gone" once its policy is."""
+    management = management_of(resource)
+    if management is None:
+        return "-"
+    if management.manager is Manager.DLM:
+        standing, _policy = ctx.relations.inventory.evidence.dlm_standing(resource, management)
+        if standing is DlmStanding.GONE:
+            return "DLM gone"
+        if standing is DlmStanding.DISABLED:
+            return "DLM off"
+    return _MANAGER_WORDS[management.manager]
+
+
+def _managed_style(_r: Any, _c: RowContext, text: str) -> str:
+    if text.startswith("DLM ") and text != "DLM":
+        return "yellow"
+    return "dim" if text == "-" else "cyan"
+
+
+MANAGED = Column("managed", "Managed", 8, _managed, style=_managed_style, priority=2)
+
+
 SNAPSHOT_COLUMNS = (
     Column("id", "Snapshot ID", 22, lambda r, c: r.snapshot_id, priority=0),
     Column("name", "Name / description", 20, _snapshot_label, priority=1, flex=True),
@@ -219,6 +248,7 @@ SNAPSHOT_COLUMNS = (
         priority=0,
     ),
     _age_column("start_time", "Age", 2),
+    MANAGED,
     Column("tier", "Tier", 8, lambda r, c: r.storage_tier, priority=5),
     Column("encrypted", "Enc", 3, lambda r, c: "yes" if r.encrypted else "no", priority=6),
     Column(
@@ -246,6 +276,13 @@ def _image_usage(image: Image, ctx: RowContext) -> str:
         parts.append(f"{len(usage.launch_template_versions)} LT")
     if usage.launch_configurations:
         parts.append(f"{len(usage.launch_configurations)} LC")
+    if usage.parameters:
+        parts.append(f"{len(usage.parameters)} SSM")
+    if not parts:
+        # Nothing launches it, yet DLM or AWS Backup keeps it: say so, not "unused".
+        managed = _managed(image, ctx)
+        if managed in ("DLM", "Backup"):
+            return f"{managed} keeps"
     return ", ".join(parts) or "unused"
 
 
@@ -278,6 +315,7 @@ IMAGE_COLUMNS = (
     ),
     _age_column("creation_date", "Age", 2),
     Column("usage", "Used by", 14, _image_usage, style=_usage_style, priority=1),
+    replace(MANAGED, priority=4),
     Column(
         "sharing",
         "Sharing",

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from amiexplorer.aws.evidence import DlmStanding
+from amiexplorer.aws.managed import Manager, management_of
 from amiexplorer.aws.models import Image, Instance, ResourceKind, Snapshot, Volume
+from amiexplorer.aws.provenance import Provenance
 from amiexplorer.aws.relations import RelationGraph
 from amiexplorer.ui import formatting as fmt
 
@@ -47,13 +50,102 @@ def _label(resource: Any) -> str:
 
 
 def _sharing_fields(
-    is_public: bool | None, shared_with: tuple[str, ...] | None
+    is_public: bool | None, shared_with: tuple[str, ...] | None, problem: str | None = None
 ) -> list[tuple[str, str]]:
+    unread = f"not read: {problem}" if problem else "not loaded yet"
     if is_public is None and shared_with is None:
-        return [("Permissions", "not loaded yet")]
-    rows = [("Public", "YES (anyone can use it)" if is_public else "no")]
-    rows.append(("Shared with", ", ".join(shared_with) if shared_with else "no other account"))
+        return [("Permissions", unread)]
+    rows = [
+        (
+            "Public",
+            unread if is_public is None else "YES (anyone can use it)" if is_public else "no",
+        )
+    ]
+    if shared_with is None:
+        rows.append(("Shared with", unread))
+    else:
+        rows.append(("Shared with", ", ".join(shared_with) or "no other account"))
     return rows
+
+
+_DLM_STANDING = {
+    DlmStanding.MANAGED: "enabled: it deletes this by its retention rule",
+    DlmStanding.DISABLED: "disabled: nothing deletes this any more (a leftover)",
+    DlmStanding.GONE: "no longer exists: nothing deletes this any more (a leftover)",
+    DlmStanding.UNKNOWN: "the policy could not be read (counted as managed)",
+}
+
+
+def needs_provenance(resource: Image | Snapshot, graph: RelationGraph) -> bool:
+    """True when the panel would show a Backup vault or a pipeline not read yet."""
+    management = management_of(resource)
+    return (
+        management is not None
+        and management.manager in (Manager.BACKUP, Manager.IMAGE_BUILDER)
+        and management.reference is not None
+        and resource.id not in graph.inventory.evidence.provenance
+    )
+
+
+def _provenance_fields(
+    resource: Image | Snapshot, graph: RelationGraph, manager: Manager, has_reference: bool
+) -> list[tuple[str, str]]:
+    known = graph.inventory.evidence.provenance.get(resource.id)
+    label = "Backup vault" if manager is Manager.BACKUP else "Pipeline"
+    if not has_reference:
+        return [(label, "- (no source resource tag)")]
+    if not isinstance(known, Provenance):
+        return [(label, "reading…")]
+    if known.problem:
+        return [(label, f"not read: {known.problem}")]
+    if manager is Manager.IMAGE_BUILDER:
+        return [(label, known.pipeline or "-")]
+    plan = known.plan or "-"
+    if known.rule:
+        plan += f" (rule {known.rule})"
+    return [(label, known.vault or "-"), ("Backup plan", plan)]
+
+
+def management_fields(resource: Image | Snapshot, graph: RelationGraph) -> list[tuple[str, str]]:
+    """Which service made the resource and where it stands ("" rows when none)."""
+    management = management_of(resource)
+    if management is None:
+        return []
+    if management.manager is Manager.DLM:
+        standing, policy = graph.inventory.evidence.dlm_standing(resource, management)
+        state = _DLM_STANDING[standing]
+        if policy is not None and policy.state == "ERROR":
+            state = "in error: it may not be running (counted as managed)"
+        return [("Managed by", f"{management.describe()}: {state}")]
+    has_reference = management.reference is not None
+    if management.manager is Manager.BACKUP:
+        rows = [
+            (
+                "Managed by",
+                f"{management.describe()}: deleted through AWS Backup, never through EC2",
+            )
+        ]
+        return rows + _provenance_fields(resource, graph, management.manager, has_reference)
+    rows = [("Built by", management.describe())]
+    return rows + _provenance_fields(resource, graph, management.manager, has_reference)
+
+
+def _usage_words(image: Image, graph: RelationGraph) -> str:
+    usage = graph.image_usage(image.image_id)
+    words = (
+        f"{len(usage.instances)} instance(s), "
+        f"{len(usage.launch_template_versions)} launch template version(s), "
+        f"{len(usage.launch_configurations)} launch configuration(s)"
+    )
+    if usage.parameters:
+        words += f", {len(usage.parameters)} SSM parameter(s)"
+    if not graph.inventory.evidence.parameters_read(image.region) and image.owned:
+        words += "; SSM parameters not read"
+    return words
+
+
+def _attribute_problem(resource: Image | Snapshot, graph: RelationGraph) -> str | None:
+    return graph.inventory.evidence.attribute_problems.get(resource.id)
 
 
 def image_details(image: Image, graph: RelationGraph, now: datetime) -> Details:
@@ -80,14 +172,17 @@ def image_details(image: Image, graph: RelationGraph, now: datetime) -> Details:
         ("Deprecation", fmt.timestamp(image.deprecation_time)),
         ("Last launched", fmt.timestamp(image.last_launched_time)),
         ("Deregistration protection", image.deregistration_protection or "-"),
-        *(_sharing_fields(image.is_public, image.shared_with) if image.owned else []),
-        (
-            "Used by",
-            f"{len(usage.instances)} instance(s), "
-            f"{len(usage.launch_template_versions)} launch template version(s), "
-            f"{len(usage.launch_configurations)} launch configuration(s)",
+        *management_fields(image, graph),
+        *(
+            _sharing_fields(image.is_public, image.shared_with, _attribute_problem(image, graph))
+            if image.owned
+            else []
         ),
+        ("Used by", _usage_words(image, graph)),
     ]
+    referenced = usage.references_in_words()
+    if referenced:
+        details.fields.append(("References", referenced))
     details.tags = list(image.tags)
     details.table_title = "Block device mappings"
     details.table = [
@@ -115,6 +210,15 @@ def image_details(image: Image, graph: RelationGraph, now: datetime) -> Details:
                 ResourceKind.LAUNCH_TEMPLATE_VERSION,
                 version.id,
                 f"{version.launch_template_name} v{version.version_number}",
+            )
+        )
+    for version, parameter in usage.resolving_versions:
+        details.related.append(
+            Related(
+                f"resolves it through {parameter.selector}",
+                ResourceKind.LAUNCH_TEMPLATE_VERSION,
+                version.id,
+                version.label,
             )
         )
     for configuration in usage.launch_configurations:
@@ -148,7 +252,10 @@ def snapshot_details(snapshot: Snapshot, graph: RelationGraph, now: datetime) ->
         ("Source volume", snapshot.volume_id or "-"),
         ("Origin", ref.origin.value if ref else "a volume snapshot"),
         ("Owner", snapshot.owner_id),
-        *_sharing_fields(snapshot.is_public, snapshot.shared_with),
+        *management_fields(snapshot, graph),
+        *_sharing_fields(
+            snapshot.is_public, snapshot.shared_with, _attribute_problem(snapshot, graph)
+        ),
     ]
     details.tags = list(snapshot.tags)
     for image in graph.images_of_snapshot(snapshot.snapshot_id):

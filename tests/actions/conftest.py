@@ -79,6 +79,9 @@ async def _account(server: DemoServer, **overrides: Any) -> Account:
     async for _event in account.load():
         pass
     assert not account.inventory.errors
+    # DLM policies and SSM parameters: the deletion guards refuse what they cannot rule out.
+    await account.read_evidence()
+    assert not account.inventory.evidence.problems()
     return account
 
 

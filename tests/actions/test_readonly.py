@@ -32,7 +32,13 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 def _every_request(world: Planted, account: Account) -> list[ActionRequest]:
     instance = sorted(i for i in world.running_instances if world.region_of[i] == "us-east-1")[0]
-    image = sorted(world.unused_images - world.pending_images)[0]
+    images = account.inventory.images
+    image = sorted(
+        i
+        for i in world.unused_images - world.pending_images
+        # Made public below: encrypted snapshots cannot be.
+        if i in images and not any(m.encrypted for m in images[i].block_device_mappings)
+    )[0]
     snapshots = sorted(
         s for s in world.orphan_snapshots_deleted_volume if s in account.inventory.snapshots
     )

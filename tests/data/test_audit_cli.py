@@ -85,6 +85,7 @@ def test_json_to_a_file_in_a_process_that_never_imports_textual(
         "errors",
         "findings",
         "totals",
+        "managed",
         "notes",
     ]
     assert report["account"] == "123456789012"
@@ -167,3 +168,27 @@ def test_threshold_and_limit_flags_win_over_the_config_file() -> None:
     assert audit_options(unlimited, settings).sharing_limit is None
     with pytest.raises(SystemExit):
         build_parser().parse_args(["audit", "--snapshot-min-age", "-1"])
+
+
+def test_an_audit_that_cannot_run_at_all_still_writes_its_report(
+    world: Planted,
+    demo_server: DemoServer,
+    credentials: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A surprise of the app's own (run_audit itself answers whatever an endpoint sends).
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("amiexplorer.audit_command.run_audit", broken)
+    out = tmp_path / "report.json"
+    argv = ["audit", "--endpoint-url", demo_server.endpoint_url, *_regions()]
+    assert main([*argv, "--format", "json", "--output", str(out)]) == 2
+    report = json.loads(out.read_text())
+    assert report["findings"] == [] and report["regions"] == list(DEMO_REGIONS)
+    assert {e["region"] for e in report["errors"]} == set(DEMO_REGIONS)
+    assert all("the audit failed" in e["error"] and "a bug" in e["error"] for e in report["errors"])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "audit incomplete: us-east-1: the audit failed" in err

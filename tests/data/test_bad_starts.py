@@ -190,7 +190,12 @@ def test_a_demo_world_that_cannot_start(tmp_path: Path) -> None:
     )
 
 
-def run_at_a_terminal(args: list[str], tmp_path: Path, seconds: float = 60) -> tuple[int, str]:
+def run_at_a_terminal(
+    args: list[str],
+    tmp_path: Path,
+    seconds: float = 60,
+    extra_env: dict[str, str] | None = None,
+) -> tuple[int, str]:
     """Run `python -m amiexplorer ARGS` on a pseudo-terminal (80x24), as a person does.
 
     Returns the exit status and everything written to the terminal (the TUI draws there too).
@@ -202,7 +207,7 @@ def run_at_a_terminal(args: list[str], tmp_path: Path, seconds: float = 60) -> t
     import termios
     import time
 
-    env = sealed(tmp_path, {"TERM": "xterm-256color"})
+    env = sealed(tmp_path, {"TERM": "xterm-256color", **(extra_env or {})})
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     child = subprocess.Popen(
@@ -238,6 +243,15 @@ def run_at_a_terminal(args: list[str], tmp_path: Path, seconds: float = 60) -> t
     return status, output.decode("utf-8", "replace")
 
 
+def line_after_the_tui(shown: str) -> str:
+    """The one line printed after the TUI gave the terminal back (unwrapped), or fail."""
+    after = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.rsplit("\x1b[?1049l", 1)[-1])
+    lines = [line for line in after.replace("\r", "").split("\n") if line.strip()]
+    assert len(lines) == 1, after
+    assert lines[0].startswith("amiexplorer: ")
+    return lines[0]
+
+
 def test_at_a_terminal_the_frame_comes_first_and_a_bad_start_is_still_one_line(
     tmp_path: Path,
 ) -> None:
@@ -246,8 +260,6 @@ def test_at_a_terminal_the_frame_comes_first_and_a_bad_start_is_still_one_line(
     assert "Connecting with the default credential chain" in shown  # the frame came first
     assert "Traceback" not in shown
     # After the TUI gave the terminal back: the one line (wrapped by the terminal at most).
-    after = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.rsplit("\x1b[?1049l", 1)[-1])
-    lines = [line for line in after.replace("\r", "").split("\n") if line.strip()]
-    assert len(lines) == 1, after
-    assert lines[0].startswith("amiexplorer: no AWS credentials found")
-    assert "amiexplorer --demo" in lines[0]
+    line = line_after_the_tui(shown)
+    assert line.startswith("amiexplorer: no AWS credentials found")
+    assert "amiexplorer --demo" in line

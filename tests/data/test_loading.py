@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from amiexplorer.aws.account import Account
 from amiexplorer.aws.connect import connect
 from amiexplorer.aws.inventory import (
@@ -157,6 +159,23 @@ async def test_a_missing_permission_fails_only_that_kind(
     assert ids(account, ResourceKind.INSTANCE, "us-west-2") == set(world.instances["us-west-2"])
     assert ids(account, ResourceKind.SNAPSHOT, "us-west-2") == set()
     assert account.inventory.regions["us-east-1"].state is RegionState.LOADED
+
+
+@pytest.mark.parametrize("action", ["DescribeLaunchTemplates", "DescribeLaunchTemplateVersions"])
+async def test_a_denied_launch_template_call_names_its_own_permission(
+    world: Planted, demo_server: DemoServer, action: str
+) -> None:
+    # One loader step makes both calls: the message names the one that was refused.
+    demo_server.deny(action, "us-east-1")
+    account = Account(await connect(AwsSession(demo_settings(demo_server))))
+    try:
+        await load_all(account)
+    finally:
+        await account.close()
+    errors = account.inventory.regions["us-east-1"].errors
+    assert [(e.operation, e.message) for e in errors] == [
+        (action, f"you lack ec2:{action} in us-east-1 (UnauthorizedOperation)")
+    ]
 
 
 async def test_an_unreachable_endpoint_is_every_regions_error(

@@ -149,7 +149,9 @@ def test_relations(seeded: Planted, described: dict[str, Described]) -> None:
             if snapshot["VolumeId"] in api.volumes:
                 volume_snapshots[snapshot["VolumeId"]].add(snapshot["SnapshotId"])
         for version in api.template_versions:
-            templates[version["LaunchTemplateData"]["ImageId"]].add(version["LaunchTemplateId"])
+            image_id = version["LaunchTemplateData"]["ImageId"]
+            if not image_id.startswith("resolve:ssm:"):  # a parameter: resolve_ssm_templates
+                templates[image_id].add(version["LaunchTemplateId"])
         for configuration in api.configurations:
             configurations[configuration["ImageId"]].add(configuration["LaunchConfigurationName"])
     assert running == seeded.image_instances

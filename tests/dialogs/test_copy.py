@@ -13,11 +13,17 @@ from tests.functional.conftest import AppFactory, screen_text, settle
 async def test_copy_an_image_then_one_snapshot_not_several(
     make_app: AppFactory, world: Planted, demo_server: DemoServer
 ) -> None:
-    source = sorted(world.unused_images - world.pending_images - world.disabled_images)[0]
     app = await make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        image = app.account.inventory.images[source]
+        images = app.account.inventory.images
+        # An unencrypted one: the dialog then offers to encrypt the copy with a key.
+        source = sorted(
+            i
+            for i in world.unused_images - world.pending_images - world.disabled_images
+            if not any(m.encrypted for m in images[i].block_device_mappings)
+        )[0]
+        image = images[source]
         regions = app.account.region_names
         image_target = next(r for r in regions if r != image.region)
         await goto(pilot, "4", source)

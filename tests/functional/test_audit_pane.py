@@ -188,3 +188,41 @@ async def test_read_only_audit_cleans_nothing(
         assert isinstance(app.screen, type(explorer(pilot)))
     mutating = [r for r in demo_server.requests if not r.action.startswith(READ_ONLY_ACTIONS)]
     assert mutating == []
+
+
+async def test_managed_resources_are_counted_apart_never_cleaned_up(
+    make_app: AppFactory, world: Planted, demo_server: DemoServer
+) -> None:
+    from amiexplorer.ui.audit_rows import ManagedRow
+
+    app = await make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        screen = explorer(pilot)
+        rows = _rows(pilot)
+        managed = [r for r in rows if isinstance(r, ManagedRow) and r.group is not None]
+        heading = next(i for i, r in enumerate(rows) if isinstance(r, ManagedRow))
+        counted = sum(r.group.count for r in managed)
+        everything = (
+            world.dlm_managed_snapshots
+            | world.dlm_managed_images
+            | world.backup_snapshots
+            | world.backup_images
+        )
+        assert counted == len(everything) > 0
+        # Never among the findings a cleanup takes.
+        findings = {r.finding.resource_id for r in rows if isinstance(r, FindingRow)}
+        assert not findings & everything
+        # The cursor on one says what manages it; space on it refuses, and nothing is marked.
+        await _cursor_to(pilot, heading + 1)
+        assert "managed by" in screen_text(pilot) and "never a leftover" in screen_text(pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        assert not screen.audit.table.marked
+        assert "they delete these themselves" in screen_text(pilot)
+        demo_server.clear_requests()
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert not [r for r in demo_server.requests if r.action.startswith(("Delete", "Dereg"))]

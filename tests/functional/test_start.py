@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from functools import partial
 
 from amiexplorer.aws.account import Account
 from amiexplorer.aws.connect import connect
-from amiexplorer.aws.session import AwsSession
+from amiexplorer.aws.session import AwsSession, ConnectionSettings
+from amiexplorer.cli import open_account
 from amiexplorer.demo import DEMO_ACCOUNT_ID, DemoServer, Planted
-from amiexplorer.startup import EXIT_BAD_START, StartupError
+from amiexplorer.startup import EXIT_BAD_START, StartupError, StartupProgress, Step
 from amiexplorer.ui.app import AmiExplorerApp, Opening
 from amiexplorer.ui.screens.connecting import ConnectingScreen
 from amiexplorer.ui.screens.explorer import ExplorerScreen
@@ -103,3 +105,58 @@ async def test_q_while_connecting_leaves_and_stops_the_checks() -> None:
         await asyncio.wait_for(stopped.wait(), 10)
     assert app.return_code == 0
     assert app.startup_failure is None
+
+
+_STS = Step("Checking who you are with STS", "STS", "checking who you are", "check the network")
+
+
+async def test_the_frame_says_what_it_waits_for_and_for_how_long() -> None:
+    now = [1000.0]
+    progress = StartupProgress(clock=lambda: now[0])
+
+    async def opener() -> Account:
+        progress.start(20)
+        with progress.waiting(_STS):
+            now[0] += 7
+            await asyncio.Event().wait()  # an endpoint that never answers
+        raise AssertionError("unreachable")
+
+    app = AmiExplorerApp(opening=Opening(opener, what="profile prod", progress=progress))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: "Checking who you are with STS… 7 s" in screen_text(pilot))
+        assert "(gives up in 13 s)" in screen_text(pilot)
+        now[0] += 5
+        await until(pilot, lambda: "Checking who you are with STS… 12 s" in screen_text(pilot))
+        assert "(gives up in 8 s)" in screen_text(pilot)
+        await pilot.press("q")
+    assert app.startup_failure is None
+
+
+async def test_the_deadline_ends_the_start_with_its_one_line() -> None:
+    import socket
+
+    # A listening socket nobody accepts on: the connection opens, no answer ever comes.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        chosen = ConnectionSettings(
+            endpoint_url=url,
+            regions=("eu-west-1",),
+            access_key_id="AKIAFAKEFAKEFAKE",
+            secret_access_key="fake-secret",
+            startup_timeout=0.5,
+        )
+        progress = StartupProgress()
+        opening = Opening(
+            partial(open_account, chosen, None, progress), what="these keys", progress=progress
+        )
+        app = AmiExplorerApp(opening=opening)
+        async with app.run_test() as pilot:
+            await until(pilot, lambda: app.startup_failure is not None)
+    assert app.return_code == EXIT_BAD_START
+    assert app.startup_failure is not None
+    assert app.startup_failure.startswith(
+        "no answer from STS in 0.5 s while checking who you are; check the endpoint "
+        f"{url} (--endpoint-url / AWS_ENDPOINT_URL) and the network, or raise [timeouts] startup"
+    )

@@ -5,10 +5,17 @@ forwards each request to moto unless a fault rule answers it first. Unlike the d
 WSGI middleware it can do what only a network can: cut connections, answer too late, lose an
 answer after AWS acted on the request.
 
+Besides AWS's own errors, it answers what is not AWS's at all, as a corporate proxy, a captive
+portal or a stray server does: an HTML page (any status), an empty body, the real answer cut
+in half (truncated XML), random bytes, or well-formed XML that is not the answer (the bad-answer
+kinds, `BAD_ANSWERS`).
+
 Every request is recorded (service, region, action, DryRun or not, the access key id that
 signed it, the fault it got), so a test can assert "no mutating call" and count requests and
-faults. Fractional faults are decided by a hash of (seed, the request, its attempt number):
-the same world and seed fault the same requests on every run, whatever the concurrency.
+faults. The action of a REST request (Data Lifecycle Manager, AWS Backup: only method and path
+say which it is) is read from botocore's model. Fractional faults are decided by a hash of
+(seed, the request, its attempt number): the same world and seed fault the same requests on
+every run, whatever the concurrency.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import aiohttp
 from aiohttp import web
 
 from amiexplorer.demo.faults import RequestTarget, service_error
+from amiexplorer.demo.routes import rest_operation
 
 # Credential=AKID/20260101/us-east-1/ec2/aws4_request
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -44,6 +52,30 @@ ERROR = "error"
 RESET = "reset"
 LOST_ANSWER = "lost-answer"
 SLOW = "slow"
+# Answers that are not AWS's.
+HTML = "html"
+EMPTY_BODY = "empty-body"
+TRUNCATED = "truncated"
+RANDOM_BYTES = "random-bytes"
+WRONG_XML = "wrong-xml"
+BAD_ANSWERS = (HTML, EMPTY_BODY, TRUNCATED, RANDOM_BYTES, WRONG_XML)
+
+#: What a proxy or a portal answers instead of AWS.
+HTML_PAGE = (
+    b"<!DOCTYPE html>\n<html>\n<head><title>Access denied</title></head>\n<body>\n"
+    b"<h1>Access denied</h1>\n<p>Your request was blocked by the corporate web proxy.</p>\n"
+    b"<p>Reference: 18.4c2f1d</p>\n</body>\n</html>\n"
+)
+#: Well-formed XML that answers nothing: a bare root, and an XHTML page.
+WRONG_XML_DOCUMENTS = {
+    "foo": b'<?xml version="1.0" encoding="UTF-8"?>\n<Foo/>\n',
+    "xhtml": (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b"<html><body><p>Service temporarily replaced by this page.</p></body></html>\n"
+    ),
+}
+#: Services whose operation is named only by method and path.
+_REST_SERVICES = frozenset({"dlm", "backup"})
 
 
 @dataclass(frozen=True)
@@ -88,6 +120,8 @@ class Rule:
     status: int = 500
     #: SLOW: how long to wait before forwarding.
     delay: float = 0.0
+    #: HTML, WRONG_XML: the body answered (None: the kind's default).
+    body: bytes | None = None
     matched: int = field(default=0, compare=False)
     fired: int = field(default=0, compare=False)
 
@@ -206,6 +240,44 @@ class FaultProxy:
         """Answer matching requests only after `delay` seconds."""
         return self.add(Rule(SLOW, fraction=fraction, delay=delay, **match))
 
+    def html(self, status: int = 200, fraction: float = 1.0, **match: Any) -> Rule:
+        """Answer matching requests with a proxy's HTML page (200, 500, 403... as given)."""
+        return self.add(Rule(HTML, fraction=fraction, status=status, **match))
+
+    def empty_body(self, fraction: float = 1.0, **match: Any) -> Rule:
+        """Answer matching requests with a 200 and no body at all."""
+        return self.add(Rule(EMPTY_BODY, fraction=fraction, status=200, **match))
+
+    def truncate(self, fraction: float = 1.0, **match: Any) -> Rule:
+        """Forward the request (AWS acts on it), then send only the first half of the answer."""
+        return self.add(Rule(TRUNCATED, fraction=fraction, **match))
+
+    def random_bytes(self, fraction: float = 1.0, **match: Any) -> Rule:
+        """Answer matching requests with a 200 of random bytes (the same for the same request)."""
+        return self.add(Rule(RANDOM_BYTES, fraction=fraction, status=200, **match))
+
+    def wrong_xml(self, document: str = "foo", fraction: float = 1.0, **match: Any) -> Rule:
+        """Answer matching requests with a 200 of well-formed XML that is not the answer.
+
+        `document` names one of `WRONG_XML_DOCUMENTS` ("foo": `<Foo/>`, "xhtml": an
+        `<html><body>` page written as XML).
+        """
+        body = WRONG_XML_DOCUMENTS[document]
+        return self.add(Rule(WRONG_XML, fraction=fraction, status=200, body=body, **match))
+
+    def bad_answer(self, kind: str, **match: Any) -> Rule:
+        """A bad-answer fault by its kind name (one of `BAD_ANSWERS`); `status` for HTML."""
+        if kind == HTML:
+            return self.html(**match)
+        match.pop("status", None)
+        makers = {
+            EMPTY_BODY: self.empty_body,
+            TRUNCATED: self.truncate,
+            RANDOM_BYTES: self.random_bytes,
+            WRONG_XML: self.wrong_xml,
+        }
+        return makers[kind](**match)
+
     def expire(self, access_key: str) -> Rule:
         """From now on, every request signed with `access_key` gets ExpiredToken."""
         return self.add(Rule(ERROR, access_key=access_key, code="ExpiredToken", status=400))
@@ -295,11 +367,15 @@ class FaultProxy:
             fault = service_error(target, code, f"injected by the test proxy: {code}", status)
             headers = {"Content-Type": fault.content_type}
             return web.Response(status=fault.status, body=fault.body, headers=headers)
+        if rule is not None and rule.kind in (HTML, EMPTY_BODY, RANDOM_BYTES, WRONG_XML):
+            return _bad_answer(rule, key)
         if rule is not None and rule.kind == SLOW:
             await asyncio.sleep(rule.delay)
         answer = await self._forward(incoming, body)
         if rule is not None and rule.kind == LOST_ANSWER:
             return _reset(incoming)
+        if rule is not None and rule.kind == TRUNCATED:
+            return _truncated(answer)
         return answer
 
     async def _forward(self, incoming: web.BaseRequest, body: bytes) -> web.Response:
@@ -330,6 +406,38 @@ def _reset(incoming: web.BaseRequest) -> web.Response:
     return web.Response(status=500)  # never sent: the connection is gone
 
 
+def _bad_answer(rule: Rule, key: str) -> web.Response:
+    """The answer of an HTML, empty-body, random-bytes or wrong-XML rule."""
+    if rule.kind == HTML:
+        body, content_type = rule.body or HTML_PAGE, "text/html; charset=utf-8"
+    elif rule.kind == EMPTY_BODY:
+        body, content_type = b"", "text/xml"
+    elif rule.kind == RANDOM_BYTES:
+        body, content_type = _random_bytes(f"{rule.seed}|{key}"), "application/octet-stream"
+    else:
+        body, content_type = rule.body or WRONG_XML_DOCUMENTS["foo"], "text/xml"
+    # aiohttp writes the Content-Length of what is sent.
+    return web.Response(status=rule.status, body=body, headers={"Content-Type": content_type})
+
+
+def _random_bytes(seed: str, size: int = 384) -> bytes:
+    """`size` bytes that look random and depend only on `seed` (never valid UTF-8 XML)."""
+    out = bytearray()
+    counter = 0
+    while len(out) < size:
+        out += hashlib.blake2b(f"{seed}|{counter}".encode(), digest_size=64).digest()
+        counter += 1
+    out[0] = 0xFF  # not "<", not "{", not text: nothing a parser could take for an answer
+    return bytes(out[:size])
+
+
+def _truncated(answer: web.Response) -> web.Response:
+    """The upstream answer with only the first half of its body (Content-Length to match)."""
+    content = answer.body if isinstance(answer.body, bytes) else b""
+    headers = {k: v for k, v in answer.headers.items() if k.lower() not in _HOP}
+    return web.Response(status=answer.status, body=content[: len(content) // 2], headers=headers)
+
+
 def _throttling_code(service: str) -> str:
     return "RequestLimitExceeded" if service == "ec2" else "Throttling"
 
@@ -348,5 +456,7 @@ def describe(incoming: web.BaseRequest, body: bytes) -> tuple[ProxiedRequest, bo
         pairs += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
     params = {k: v for k, v in pairs if not k.lower().startswith("x-amz-")}
     action = target.rsplit(".", 1)[-1] if target else params.get("Action", "")
+    if not action and service in _REST_SERVICES:
+        action = rest_operation(service, incoming.method, incoming.rel_url.raw_path)
     dry_run = params.get("DryRun", "").lower() == "true"
     return ProxiedRequest(service, region, action, dry_run, access_key, params), bool(target)

@@ -7,7 +7,10 @@ the real ActionRunner against the moto server. After every deletion, AWS itself 
 in-process) is the witness:
 
 - no snapshot a still-registered image names and no attached volume has gone;
-- while the inventory is current, no such deletion was even sent;
+- nothing AWS Backup or a live DLM policy manages has gone (their managers decide);
+- while the inventory is current, no such deletion was even sent, and no image an SSM
+  parameter holds (directly or through a `resolve:ssm:` launch template) was deregistered
+  (AWS would not stop that: the parameter would then name a deregistered image);
 - each item's result is exact: done exactly when the resource is gone;
 - a wrong confirmation sends nothing at all.
 """
@@ -35,8 +38,8 @@ from amiexplorer.aws.actions import ActionRunner
 from amiexplorer.aws.connect import connect
 from amiexplorer.aws.models import ResourceKind
 from amiexplorer.aws.session import AwsSession
-from amiexplorer.demo import DemoServer, freeze_clock, imaging, seed_world
-from amiexplorer.demo.backends import ec2_backend
+from amiexplorer.demo import DemoServer, freeze_clock, imaging, managed_truth, seed_world
+from amiexplorer.demo.backends import ec2_backend, ssm_backend
 from amiexplorer.ui.columns import RowContext
 from amiexplorer.ui.rowmodel import RowModel
 from tests.conftest import FIXED_NOW, demo_settings
@@ -45,11 +48,26 @@ from tests.reliability.conftest import record_figures
 REGION = "us-east-1"
 KINDS = (ResourceKind.VOLUME, ResourceKind.SNAPSHOT, ResourceKind.IMAGE)
 #: Filters a person might type: words of the demo world's names, tags and ids.
-FILTERS = ("", "prod", "web", "backup", "golden", "created", "copied", "staging", "0", "a f")
+FILTERS = (
+    "",
+    "prod",
+    "web",
+    "backup",
+    "golden",
+    "created",
+    "copied",
+    "staging",
+    "0",
+    "a f",
+    "dlm",
+    "awsbackup",
+    "policy",
+    "bastion",
+)
 
 mark = st.tuples(st.just("mark"), st.sampled_from(KINDS), st.lists(st.integers(0, 500), max_size=5))
 mark_shown = st.tuples(st.just("filter"), st.sampled_from(KINDS), st.sampled_from(FILTERS))
-elsewhere = st.tuples(st.sampled_from(["attach", "register"]), st.integers(0, 500))
+elsewhere = st.tuples(st.sampled_from(["attach", "register", "repoint"]), st.integers(0, 500))
 refresh = st.tuples(st.just("refresh"))
 
 
@@ -74,6 +92,10 @@ class Truth:
     images: set[str]
     #: snapshot -> the registered images naming it
     users: dict[str, set[str]] = field(default_factory=dict)
+    #: what AWS Backup or a live DLM policy manages (snapshots and images)
+    managed: set[str] = field(default_factory=set)
+    #: images SSM parameters hold (current values, versions launch templates pin)
+    referenced: set[str] = field(default_factory=set)
 
     @classmethod
     def read(cls) -> Truth:
@@ -82,12 +104,21 @@ class Truth:
         for image_id, ami in ec2.amis.items():
             for snapshot_id in imaging.snapshot_ids(ami):
                 users.setdefault(snapshot_id, set()).add(image_id)
+        services = managed_truth.read((REGION,))
+        backup_images = services.backup_images
+        managed = services.dlm_managed_snapshots | services.dlm_managed_images
+        managed |= services.backup_snapshots | services.backup_tagged_snapshots | backup_images
+        managed |= {
+            s for i in backup_images & set(ec2.amis) for s in imaging.snapshot_ids(ec2.amis[i])
+        }
         return cls(
             volumes=set(ec2.volumes),
             attached={v.id for v in ec2.volumes.values() if v.attachment is not None},
             snapshots=set(ec2.snapshots),
             images=set(ec2.amis),
             users=users,
+            managed=managed,
+            referenced=set(services.ssm_image_parameters),
         )
 
 
@@ -109,6 +140,15 @@ def act_elsewhere(what: str, index: int) -> bool:
         zone = ec2.get_instance(instance).placement
         ec2.volumes[volume].zone = ec2.get_zone_by_name(zone)
         ec2.attach_volume(volume, instance, f"/dev/sd{'fghijklmnop'[index % 11]}")
+        return True
+    if what == "repoint":
+        # A pipeline publishes another image as the golden one.
+        image_id = pick(sorted(ec2.amis), index)
+        if image_id is None:
+            return False
+        ssm_backend(REGION).put_parameter(
+            "/golden/web", "", image_id, "String", None, None, True, [], "aws:ec2:image", None, None
+        )
         return True
     image_id, snapshot_id = pick(sorted(ec2.amis), index), pick(sorted(ec2.snapshots), index // 3)
     if image_id is None or snapshot_id is None:
@@ -158,12 +198,22 @@ async def check_delete(
     assert before.attached <= after.volumes
     still_used = {s for s, images in before.users.items() if images & after.images}
     assert still_used & before.snapshots <= after.snapshots
-    # With a current inventory, nothing in use was even asked for.
+    # Nothing AWS Backup or a live DLM policy manages has gone (marked from a stale
+    # inventory or not: what manages them never changes here).
+    assert before.managed and before.managed & (before.snapshots | before.images) <= (
+        after.snapshots | after.images
+    )
+    asked_images = {r.params.get("ImageId") for r in sent if r.action == "DeregisterImage"}
+    asked_snapshots = {r.params.get("SnapshotId") for r in sent if r.action == "DeleteSnapshot"}
+    assert not (asked_images | asked_snapshots) & before.managed
+    # With a current inventory, nothing in use was even asked for, and no image a parameter
+    # holds was deregistered.
     if current:
         asked = {r.params.get("VolumeId") for r in sent if r.action == "DeleteVolume"}
         assert not asked & before.attached
-        asked = {r.params.get("SnapshotId") for r in sent if r.action == "DeleteSnapshot"}
-        assert not asked & still_used
+        assert not asked_snapshots & still_used
+        assert before.referenced and not asked_images & before.referenced
+        assert before.referenced <= after.images
     # Exact results: done exactly when AWS no longer has it.
     gone = (before.snapshots - after.snapshots) | (before.volumes - after.volumes)
     gone |= before.images - after.images
@@ -171,6 +221,12 @@ async def check_delete(
     assert done == gone, report.results
     counts = Counter(r.outcome.value for r in report.results)
     counts["refused_in_use"] = sum(1 for r in report.results if r.blocking_ids)
+    counts["refused_managed_or_referenced"] = sum(
+        1
+        for r in report.results
+        if r.outcome is Outcome.REFUSED
+        and any(word in r.message for word in ("AWS Backup", "DLM policy", "SSM parameter"))
+    )
     counts["aws_refused_in_use"] = sum(1 for r in report.results if "InUse" in (r.code or ""))
     return counts
 
@@ -193,6 +249,7 @@ async def test_no_sequence_deletes_what_is_in_use(
     try:
         async for _event in account.load():
             pass
+        await account.read_evidence()
         marked: dict[ResourceKind, set[str]] = {kind: set() for kind in KINDS}
         current, counts = True, Counter[str]()
         for step in steps:
@@ -209,8 +266,9 @@ async def test_no_sequence_deletes_what_is_in_use(
             elif step[0] == "refresh":
                 async for _event in account.load():
                     pass
+                await account.read_evidence()
                 current = True
-            elif step[0] in ("attach", "register"):
+            elif step[0] in ("attach", "register", "repoint"):
                 current = current and not act_elsewhere(step[0], step[1])
             elif marked[step[1]]:
                 runner = ActionRunner.for_account(account, log=log)

@@ -23,6 +23,7 @@ from amiexplorer.aws.audit import (
     cleanup_request,
 )
 from amiexplorer.aws.cost import snapshot_monthly, volume_monthly
+from amiexplorer.aws.evidence import ImageParameter, RegionEvidence
 from amiexplorer.aws.inventory import Inventory, LoadError, RegionFinished, RegionStarted
 from amiexplorer.aws.models import (
     BlockDeviceMapping,
@@ -104,10 +105,22 @@ def create_image_description(image_id: str, volume_id: str = "vol-1") -> str:
 
 
 def inventory(
-    *resources: object, failed: tuple[str, ...] = (), regions: tuple[str, ...] = (EAST, WEST)
+    *resources: object,
+    failed: tuple[str, ...] = (),
+    regions: tuple[str, ...] = (EAST, WEST),
+    parameters: tuple[ImageParameter, ...] = (),
+    parameters_unread: tuple[str, ...] = (),
 ) -> Inventory:
-    """An inventory whose regions finished loading (those in `failed` with an error)."""
+    """An inventory whose regions finished loading (those in `failed` with an error).
+
+    The SSM parameters of every region were read (those given, in their regions), except in
+    `parameters_unread`.
+    """
     inv = Inventory(ACCOUNT, regions)
+    for region in regions:
+        if region not in parameters_unread:
+            mine = tuple(p for p in parameters if p.region == region)
+            inv.evidence.put(RegionEvidence(region, parameters=mine))
     for region in regions:
         inv.apply(RegionStarted(region))
     for resource in resources:
@@ -243,7 +256,9 @@ def test_image_nothing_uses_is_unused_and_costs_its_snapshots() -> None:
         instance("i-old", "ami-1", state="terminated"),
     )
     finding = found(inv, UNUSED)["ami-1"]
-    assert finding.reason.startswith("no instance, launch template or launch configuration")
+    assert finding.reason.startswith(
+        "no instance, launch template, launch configuration or SSM parameter uses it"
+    )
     assert "last launched" in finding.reason
     assert finding.details["last_launched_time"] == launched.isoformat()
     assert finding.details["terminated_instance_ids"] == ("i-old",)

@@ -16,7 +16,7 @@ from amiexplorer.aws.audit import CODE_INFO, AuditReport, Finding, FindingCode, 
 from amiexplorer.aws.audit_run import AuditOptions, AuditProgress, run_audit
 from amiexplorer.aws.findings import Remedy
 from amiexplorer.config import Settings
-from amiexplorer.ui.audit_rows import AuditRowModel, FindingRow, GroupRow
+from amiexplorer.ui.audit_rows import AuditRowModel, FindingRow, GroupRow, ManagedRow
 from amiexplorer.ui.details import Related
 from amiexplorer.ui.widgets.resource_table import ResourceTable
 
@@ -148,6 +148,13 @@ class AuditPane:
         if isinstance(row, FindingRow):
             finding = row.finding
             self.screen._set_status(f"{finding.resource_id} ({finding.code}): {finding.reason}")
+        elif isinstance(row, ManagedRow) and row.group is not None:
+            group = row.group
+            note = f" ({group.note})" if group.note else ""
+            self.screen._set_status(
+                f"{group.count:,} {group.kind.value}(s) in {group.region}: managed by "
+                f"{group.label}{note}; never a leftover"
+            )
         elif self.report is not None:
             self.screen._set_status(self.summary())
 
@@ -169,6 +176,11 @@ class AuditPane:
         """space: mark a finding, or every finding of a group on its heading."""
         table = self.table
         row = table.current
+        if isinstance(row, ManagedRow):
+            self.screen.complain(
+                "managed by DLM or AWS Backup: they delete these themselves, never from here"
+            )
+            return
         if isinstance(row, GroupRow):
             ids = set(self.model.group_ids(row.code))
             if ids <= table.marked:

@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
+from textual.worker import Worker, WorkerState
 
 from amiexplorer.aws.account import Account
 from amiexplorer.aws.inventory import RegionFinished, keep_out_of_the_collector
@@ -23,7 +24,7 @@ from amiexplorer.aws.models import Image, ResourceKind, Snapshot
 from amiexplorer.aws.watch import Watcher, WatchTarget
 from amiexplorer.ui.activity import Activity, describe
 from amiexplorer.ui.columns import RowContext
-from amiexplorer.ui.details import Related, details_for
+from amiexplorer.ui.details import Related, details_for, needs_provenance
 from amiexplorer.ui.messages import InventoryChanged, InventoryLoaded, Watched
 from amiexplorer.ui.rowmodel import RowModel
 from amiexplorer.ui.screens.actions import MUTATING_ACTIONS, ActionKeys
@@ -163,6 +164,10 @@ class ExplorerScreen(Screen[None]):
         async for event in self.account.load():
             self.post_message(InventoryChanged(event))
         self.post_message(InventoryLoaded())
+        # DLM policies and SSM parameters (a few calls a region): what the details and the
+        # Used by / Managed columns say, and what the deletion guards need.
+        await self.account.read_evidence()
+        self._dirty = True
         # Sharing arrives resource by resource; one redraw at the end is enough.
         async for _updated in self.account.enrich():
             pass
@@ -310,6 +315,14 @@ class ExplorerScreen(Screen[None]):
     def _set_status(self, text: str) -> None:
         self.query_one("#status", Static).update(text)
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker of this screen failed (the message does not bubble to the app): say so."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            from amiexplorer.aws.errors import describe_problem
+
+            problem = describe_problem(event.worker.error)
+            self.notify(problem.message, title="Error", severity="error", timeout=10)
+
     def complain(self, text: str) -> None:
         """Refuse something the user typed: say why in the status line, and ring the bell."""
         self.app.bell()
@@ -452,8 +465,20 @@ class ExplorerScreen(Screen[None]):
             return
         panel.show(details_for(resource, self.ctx.relations, self.ctx.now))
         unknown = isinstance(resource, Image | Snapshot) and resource.shared_with is None
-        if unknown and (not isinstance(resource, Image) or resource.owned):
+        # Read once: a failure is shown in the details (and r reads everything again).
+        failed = getattr(resource, "id", None) in self.account.inventory.evidence.attribute_problems
+        if unknown and not failed and (not isinstance(resource, Image) or resource.owned):
             self.load_attributes(resource)
+        if isinstance(resource, Image | Snapshot) and needs_provenance(
+            resource, self.ctx.relations
+        ):
+            self.load_provenance(resource)
+
+    @work(group="provenance", exclusive=True, exit_on_error=False)
+    async def load_provenance(self, resource: Image | Snapshot) -> None:
+        """Read the AWS Backup vault and plan, or the Image Builder pipeline, of the resource."""
+        await self.account.load_provenance(resource)
+        self._redraw()
 
     @work(group="attributes", exclusive=True, exit_on_error=False)
     async def load_attributes(self, resource: Image | Snapshot) -> None:
