@@ -53,6 +53,10 @@ class Account:
         )
         #: When the background pass last read every resource's sharing (monotonic).
         self._sharing_read_at: float | None = None
+        #: Loads so far, and the load after which the evidence was last read (and where).
+        self._loads = 0
+        self._evidence_load: int | None = None
+        self._evidence_regions: set[str] = set()
 
     @property
     def session(self) -> AwsSession:
@@ -87,6 +91,7 @@ class Account:
         login` in another terminal) are used without a restart.
         """
         chosen = list(regions) if regions is not None else self.region_names
+        self._loads += 1
         # What could not be read one resource at a time is asked again after a refresh.
         evidence = self.inventory.evidence
         evidence.attribute_problems.clear()
@@ -180,18 +185,27 @@ class Account:
             self.inventory.put(updated)
             yield updated
 
-    async def read_evidence(self, regions: Iterable[str] | None = None) -> None:
+    async def read_evidence(
+        self, regions: Iterable[str] | None = None, *, reuse: bool = False
+    ) -> None:
         """Read DLM policies and the SSM parameters naming images into the inventory's evidence.
 
         What DLM made needs the policies of its regions; the parameters are read in
         `regions` (default: every chosen region). Failures are kept as problems of their
-        region; nothing raises but cancellation.
+        region; nothing raises but cancellation. With `reuse`, what was read completely
+        since the last load is kept (the explorer reads it after each load; its Audit pane
+        then need not read it again).
         """
         chosen = list(regions) if regions is not None else self.region_names
+        fresh = self._evidence_load == self._loads and set(chosen) <= self._evidence_regions
+        if reuse and fresh and not self.inventory.evidence.problems(chosen):
+            return
+        loads = self._loads
         await asyncio.gather(
             read_dlm(self.pool, self.inventory),
             read_ssm(self.pool, self.inventory, chosen),
         )
+        self._evidence_load, self._evidence_regions = loads, set(chosen)
 
     async def load_provenance(self, resource: Image | Snapshot) -> Provenance | None:
         """The AWS Backup vault and plan, or the Image Builder pipeline, of one resource.

@@ -286,7 +286,8 @@ async def _read_evidence(
 ) -> None:
     """DLM policies and SSM parameters, then DescribeImageReferences for would-be unused images."""
     progress(AuditProgress(AuditStage.EVIDENCE, 0, 1))
-    await account.read_evidence(regions)
+    # An audit of the inventory as it is (a UI's) reuses what was read after its load.
+    await account.read_evidence(regions, reuse=not options.reload)
     progress(AuditProgress(AuditStage.EVIDENCE, 1, 1))
     scope = audit_scope(
         account.inventory,

@@ -41,7 +41,6 @@ __all__ = [
     "check_region_names",
     "connect",
     "describe_regions",
-    "fetch_identity",
 ]
 
 T = TypeVar("T")
@@ -72,18 +71,6 @@ async def _caller_identity(session: AwsSession) -> dict[str, Any]:
     async with session.client("sts", session.home_region(), PROBE_CONFIG) as sts:
         caller: dict[str, Any] = await sts.get_caller_identity()
     return caller
-
-
-async def fetch_identity(session: AwsSession) -> Identity:
-    """STS GetCallerIdentity, plus the IAM account alias (both asked at once)."""
-    caller, alias = await asyncio.gather(_caller_identity(session), _account_alias(session))
-    return Identity(
-        account_id=str(caller["Account"]),
-        arn=str(caller["Arn"]),
-        user_id=str(caller["UserId"]),
-        profile=session.profile,
-        account_alias=alias,
-    )
 
 
 async def describe_regions(session: AwsSession, *, all_regions: bool = False) -> list[Region]:

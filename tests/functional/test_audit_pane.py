@@ -226,3 +226,25 @@ async def test_managed_resources_are_counted_apart_never_cleaned_up(
         await pilot.press("ctrl+d")
         await pilot.pause()
         assert not [r for r in demo_server.requests if r.action.startswith(("Delete", "Dereg"))]
+
+
+async def test_the_audit_pane_reuses_what_the_explorer_read_after_its_load(
+    make_app: AppFactory, world: Planted, demo_server: DemoServer
+) -> None:
+    app = await make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        evidence = {"DescribeParameters", "GetParameters", "GetLifecyclePolicies"}
+        assert evidence <= {r.action for r in demo_server.requests}  # read after the load
+        demo_server.clear_requests()
+        await pilot.press("6")
+        await settle(pilot)
+        assert explorer(pilot).audit.report is not None
+        assert not evidence & {r.action for r in demo_server.requests}
+        # A refresh reads it again.
+        demo_server.clear_requests()
+        await pilot.press("r")
+        await settle(pilot)
+        assert {"DescribeParameters", "GetLifecyclePolicies"} <= {
+            r.action for r in demo_server.requests
+        }
