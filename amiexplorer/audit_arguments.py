@@ -34,6 +34,15 @@ def _days(text: str) -> int:
     return value
 
 
+def _hours(text: str) -> int:
+    value = _whole(text, "a whole number of hours")
+    if value < 0:
+        raise argparse.ArgumentTypeError("a number of hours cannot be negative")
+    if value > MAX_AGE_DAYS * 24:
+        raise argparse.ArgumentTypeError(f"at most {MAX_AGE_DAYS * 24} hours, not {value}")
+    return value
+
+
 def _count(text: str) -> int:
     value = _whole(text, "a whole number")
     if value < 0:
@@ -62,6 +71,13 @@ def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
             type=_days,
             help=f"report {kind}s only once this old (default: the config file's, else 0)",
         )
+    group.add_argument(
+        "--grace-hours",
+        metavar="HOURS",
+        type=_hours,
+        help="never report as a leftover what is younger than this: it may still be in use "
+        "by the work that made it (default: the config file's grace_hours, else 24)",
+    )
     group.add_argument(
         "--sharing-limit",
         metavar="N",

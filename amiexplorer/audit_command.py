@@ -41,6 +41,9 @@ def audit_options(args: argparse.Namespace, settings: Settings) -> AuditOptions:
         days = getattr(args, f"{kind}_min_age", None)
         if days is not None:
             thresholds = replace(thresholds, **{f"{kind}_min_age_days": days})
+    grace = getattr(args, "grace_hours", None)
+    if grace is not None:
+        thresholds = replace(thresholds, grace_hours=grace)
     limit = args.sharing_limit
     return AuditOptions(
         thresholds=thresholds,

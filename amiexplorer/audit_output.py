@@ -21,7 +21,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from humanize import naturaldelta, naturalsize
+from humanize import naturaldelta
 
 from amiexplorer.aws.audit import (
     CODE_INFO,
@@ -31,6 +31,7 @@ from amiexplorer.aws.audit import (
     ManagedGroup,
     Totals,
 )
+from amiexplorer.sizes import format_gib
 
 #: How every cost in the outputs is to be read.
 COST_BASIS = (
@@ -140,9 +141,7 @@ def format_csv(report: AuditReport) -> str:
 def _size(gib: int | None) -> str:
     if gib is None:
         return ""
-    if gib < 1024:
-        return f"{gib} GiB"
-    return naturalsize(gib * 2**30, binary=True, format="%.1f")
+    return format_gib(gib)
 
 
 def _cost(usd: float | None) -> str:

@@ -12,7 +12,7 @@ import os
 import stat
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,10 @@ class Thresholds:
     image_min_age_days: int = field(default=0, metadata=_bounds(0, MAX_AGE_DAYS))
     #: Minimum age in days before an unattached volume is reported.
     volume_min_age_days: int = field(default=0, metadata=_bounds(0, MAX_AGE_DAYS))
+    #: Hours a just-created resource is never a leftover (orphaned-*, unused-image,
+    #: unattached-volume), whatever the day thresholds say: the work that made it may still
+    #: be under way (a copy registering its image, a volume about to be attached).
+    grace_hours: int = field(default=24, metadata=_bounds(0, MAX_AGE_DAYS * 24))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,18 @@ class Settings:
     thresholds: Thresholds = field(default_factory=Thresholds)
     #: Deadlines of the start-up checks and of each AWS call.
     timeouts: Timeouts = field(default_factory=Timeouts)
+    #: The file these settings were read from (None: the defaults, or made in code), so that
+    #: a check made later (the keymap, once the TUI knows its bindings) names it too.
+    source: Path | None = field(default=None, compare=False)
+
+
+#: What the file may set (`source` is where it was read from, not a setting).
+SETTING_NAMES = tuple(f.name for f in fields(Settings) if f.name != "source")
+
+
+def settings_origin(settings: Settings) -> str:
+    """Where a message says the settings came from: "config file PATH", or "settings"."""
+    return f"config file {settings.source}" if settings.source is not None else "settings"
 
 
 def default_config_path() -> Path:
@@ -154,9 +170,9 @@ def _section(key: str, value: object, cls: type) -> Any:
     checked: dict[str, Any] = {}
     for name, item in value.items():
         if name not in allowed:
-            raise ConfigError(
-                f"unknown key {key}.{_shown(name, 40)[1:-1]}; allowed: {', '.join(allowed)}"
-            )
+            # The name without its quotes (the ellipsis of a name cut short stays).
+            shown = _shown(name, 40).strip("'\"")
+            raise ConfigError(f"unknown key {key}.{shown}; allowed: {', '.join(allowed)}")
         spec = allowed[name]
         kind = float if spec.type in ("float", float) else int
         checked[name] = _check_number(
@@ -175,10 +191,20 @@ def _string(key: str, value: object) -> str:
     return value
 
 
+def _keymap(value: object) -> dict[str, str]:
+    """`[keymap]`'s shape: binding id = key. Which ids and keys exist is the TUI's to say
+    (amiexplorer.keymap), once it knows its bindings; the audit never reads them."""
+    if not isinstance(value, dict):
+        raise ConfigError('[keymap] must be a table of binding id = key, like filter = "f"')
+    return {
+        k: _string(f"keymap.{k if len(k) <= 40 else k[:39] + '…'}", v) for k, v in value.items()
+    }
+
+
 def parse_settings(data: Mapping[str, Any]) -> Settings:
     """Settings from parsed TOML, checking every key and type."""
     values: dict[str, Any] = {}
-    allowed = [f.name for f in fields(Settings)]
+    allowed = SETTING_NAMES
     for key, value in data.items():
         if key == "profile":
             values[key] = _string(key, value)
@@ -195,9 +221,7 @@ def parse_settings(data: Mapping[str, Any]) -> Settings:
         elif key == "theme":
             values[key] = _string(key, value)
         elif key == "keymap":
-            if not isinstance(value, dict):
-                raise ConfigError("[keymap] must be a table of binding id = key")
-            values[key] = {k: _string(f"keymap.{k}", v) for k, v in value.items()}
+            values[key] = _keymap(value)
         elif key == "prices":
             values[key] = _section(key, value, Prices)
         elif key == "thresholds":
@@ -286,6 +310,6 @@ def load_settings(path: Path | None = None) -> Settings:
             f"config file {target} cannot be read as TOML: {' '.join(detail.split())[:120]}"
         ) from None
     try:
-        return parse_settings(data)
+        return replace(parse_settings(data), source=target)
     except ConfigError as exc:
         raise ConfigError(f"config file {target}: {exc}") from None

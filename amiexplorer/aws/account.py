@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import replace
 
 from amiexplorer.aws.attributes import attributes_of, stream_attributes
-from amiexplorer.aws.connect import Connection
+from amiexplorer.aws.connect import Connection, describe_regions
 from amiexplorer.aws.errors import describe_problem, is_credential_problem
 from amiexplorer.aws.inventory import Inventory, InventoryEvent, LoadError, RegionFinished
 from amiexplorer.aws.loader import REGION_CONCURRENCY, InventoryLoader, PageSizes
@@ -57,6 +58,8 @@ class Account:
         self._loads = 0
         self._evidence_load: int | None = None
         self._evidence_regions: set[str] = set()
+        #: Every region enabled for the account (DescribeRegions), once asked.
+        self._enabled_regions: tuple[str, ...] | None = None
 
     @property
     def session(self) -> AwsSession:
@@ -77,6 +80,51 @@ class Account:
     def region_names(self) -> list[str]:
         """The names of the chosen regions, in order."""
         return [r.name for r in self.connection.regions]
+
+    @property
+    def enabled_region_names(self) -> tuple[str, ...]:
+        """Every region enabled for the account, in its partition: where a copy may go.
+
+        Known at once when no region was chosen (the loaded regions are then every enabled
+        one); otherwise once `read_enabled_regions` has asked, and until then (or when it
+        could not) the loaded regions.
+        """
+        if self._enabled_regions is not None:
+            return self._enabled_regions
+        return tuple(self.region_names)
+
+    def add_region(self, name: str) -> None:
+        """Show one more region (enabled for the account): `load([name])` fills it."""
+        if name in self.region_names:
+            return
+        regions = (*self.connection.regions, Region(name=name))
+        self.connection = replace(self.connection, regions=regions)
+        self.inventory.status(name)
+
+    @property
+    def enabled_regions_known(self) -> bool:
+        """True once `enabled_region_names` is every enabled region, not the loaded ones."""
+        return self._enabled_regions is not None or not self.session.settings.regions
+
+    async def read_enabled_regions(self) -> tuple[str, ...]:
+        """Ask EC2 which regions are enabled for the account, once; `enabled_region_names`.
+
+        No call when no region was chosen (start-up asked already). A failure is no error:
+        the loaded regions stand, and the next call asks again.
+        """
+        if self._enabled_regions is None:
+            if not self.session.settings.regions:
+                self._enabled_regions = tuple(self.region_names)
+            else:
+                try:
+                    listed = await describe_regions(self.session)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # the loaded regions are still good targets
+                    return self.enabled_region_names
+                names = dict.fromkeys([*(r.name for r in listed), *self.region_names])
+                self._enabled_regions = tuple(names)
+        return self._enabled_regions
 
     @property
     def read_only(self) -> bool:

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from humanize import naturalsize
-
 from amiexplorer.aws.action_requests import ActionRequest
 from amiexplorer.aws.inventory import Inventory, RegionState
 from amiexplorer.aws.models import Image, ResourceKind, Snapshot
@@ -21,6 +19,7 @@ from amiexplorer.aws.relations import RelationGraph
 from amiexplorer.aws.validation import PUBLIC_WORD, Problem
 from amiexplorer.aws.watch import WatchTarget
 from amiexplorer.config import Prices
+from amiexplorer.sizes import format_gib
 
 
 class Outcome(StrEnum):
@@ -131,7 +130,7 @@ class Estimate:
     def describe(self, verb: str = "delete") -> str:
         """For instance "delete 7 resources, 1.2 TiB, ~$61.44/month (estimate)"."""
         noun = "resource" if self.resources == 1 else "resources"
-        size = naturalsize(self.gib * 2**30, binary=True, format="%.1f")
+        size = format_gib(self.gib)
         return f"{verb} {self.resources} {noun}, {size}, ~${self.monthly_usd:,.2f}/month (estimate)"
 
 
@@ -216,13 +215,16 @@ class ActionReport:
 
 @dataclass(frozen=True, slots=True)
 class PlanContext:
-    """What planning reads: the inventory and its relations, who we are, regions and prices."""
+    """What planning reads: the inventory and its relations, who we are, regions, prices, and
+    what is still being created."""
 
     inventory: Inventory
     graph: RelationGraph
     account_id: str
     known_regions: Collection[str]
     prices: Prices
+    #: Ids an operation is still creating (the watcher follows them): never removed.
+    in_flight: frozenset[str] = frozenset()
 
     def region_loaded(self, region: str) -> bool:
         """True when the region loaded without errors, so its relations are complete."""

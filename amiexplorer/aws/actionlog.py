@@ -4,6 +4,12 @@ It lives in the user's state directory (XDG_STATE_HOME on Linux), readable by it
 (mode 0600, enforced even on a file that already existed). Parameters are the EC2 request's
 own; anything that looks like a credential is dropped all the same, in case a caller ever
 passes one.
+
+A real call is logged twice: `sent` just before it goes, then its outcome; a call whose answer
+never came (the app quit, the flow was cancelled) is logged `outcome-unknown`. So every call
+that was sent has a line saying so, whatever happened next. A log that cannot be written stops
+everything before the first call (`ActionLog.check`, `ActionLogError`): nothing is sent that
+could not be logged.
 """
 
 from __future__ import annotations
@@ -47,6 +53,25 @@ class LogOutcome(StrEnum):
     SKIPPED = "skipped"
     DRY_RUN_OK = "dry-run-ok"
     DRY_RUN_DENIED = "dry-run-denied"
+    #: Written just before a real call goes out; its outcome follows.
+    SENT = "sent"
+    #: The call was sent and its answer never came (cancelled, the app quit).
+    UNKNOWN = "outcome-unknown"
+
+
+class ActionLogError(Exception):
+    """The action log cannot be written; the message names the file and what to do."""
+
+
+def unwritable(path: Path, exc: OSError) -> str:
+    """Why nothing is sent when the log at `path` cannot be written, and what to do."""
+    reason = exc.strerror or str(exc)
+    where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(path) else ""
+    return (
+        f"the action log {path} cannot be written: {reason}{where}. Nothing was sent to AWS "
+        "(every change is logged before it is sent): make its directory writable, or set "
+        "XDG_STATE_HOME to a writable directory, and try again"
+    )
 
 
 def _is_secret(key: str) -> bool:
@@ -115,6 +140,13 @@ class ActionLog:
         """Log to `path`; by default actions.jsonl in the user's state directory."""
         self.path = path if path is not None else state_dir() / LOG_NAME
 
+    def check(self) -> None:
+        """Raise ActionLogError unless an entry could be appended now (nothing is written)."""
+        try:
+            os.close(self._open())
+        except OSError as exc:
+            raise ActionLogError(unwritable(self.path, exc)) from None
+
     def write(
         self,
         *,
@@ -129,7 +161,10 @@ class ActionLog:
         code: str | None = None,
         new_ids: Sequence[str] = (),
     ) -> LogEntry:
-        """Append one entry (the file and its directory are created on first use)."""
+        """Append one entry (the file and its directory are created on first use).
+
+        Raises ActionLogError when the file cannot be written.
+        """
         entry = LogEntry(
             time=utc_now(),
             account=account,
@@ -146,16 +181,28 @@ class ActionLog:
         self._append(entry.to_json() + "\n")
         return entry
 
-    def _append(self, line: str) -> None:
+    def _open(self) -> int:
+        """The log opened for appending, private (its directory made on first use)."""
         self.path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
         try:
             # O_CREAT's mode is ignored for a file that already exists: enforce it.
             if stat.S_IMODE(os.fstat(fd).st_mode) != FILE_MODE:
                 os.fchmod(fd, FILE_MODE)
-            os.write(fd, line.encode("utf-8"))
-        finally:
+        except BaseException:
             os.close(fd)
+            raise
+        return fd
+
+    def _append(self, line: str) -> None:
+        try:
+            fd = self._open()
+            try:
+                os.write(fd, line.encode("utf-8"))
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise ActionLogError(unwritable(self.path, exc)) from None
 
     def entries(self) -> Iterator[dict[str, Any]]:
         """Every entry written so far, oldest first (lines that do not parse are skipped)."""

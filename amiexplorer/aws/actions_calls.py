@@ -92,7 +92,11 @@ class Preflight:
 
 async def call(pool: ClientPool, step: Step, *, dry_run: bool = False) -> dict[str, Any]:
     """Make the step's EC2 call in its region (with DryRun=True when asked)."""
-    ec2 = await pool.get("ec2", step.region)
+    return await send(await pool.get("ec2", step.region), step, dry_run=dry_run)
+
+
+async def send(ec2: Any, step: Step, *, dry_run: bool = False) -> dict[str, Any]:
+    """Make the step's EC2 call with a client of its region (the runner logs just before)."""
     method = getattr(ec2, xform_name(step.action))
     params = dict(step.params)
     if dry_run:

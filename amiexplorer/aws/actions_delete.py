@@ -1,9 +1,16 @@
 """Plans for deleting: snapshots, images (with their snapshots) and volumes, with what they save.
 
 Every guard reads the relation graph: a snapshot a registered image uses is refused, naming
-the image; a volume is deleted only when unattached; an image that launch templates or
-configurations name needs its id typed. Relations are only trusted for regions that loaded
-without errors: an incomplete region could hide exactly the user a guard looks for.
+the image; a volume is deleted only when unattached; an image that an instance that is not
+terminated uses is refused, naming the instances (they could not be replaced, scaled out or
+recovered from it); an image that launch templates or configurations name needs its id typed.
+Relations are only trusted for regions that loaded without errors: an incomplete region could
+hide exactly the user a guard looks for.
+
+Work in flight is never removed: a snapshot, image or volume that is still pending, or that an
+operation of this session is still creating (`PlanContext.in_flight`), is refused, and so is
+the deletion of a pending snapshot of an image being deregistered. Public resources are named
+in a notice of their own: deleting them ends what every AWS account can do with them.
 
 What another service manages is refused too (`managed.py`): AWS Backup's recovery points
 (EC2 itself refuses to delete them), and what a DLM policy that still exists made (the
@@ -33,6 +40,8 @@ from amiexplorer.aws.cost import snapshot_monthly, volume_monthly
 from amiexplorer.aws.evidence import DlmStanding, Source
 from amiexplorer.aws.managed import BACKUP_REFUSAL, Manager, management_of
 from amiexplorer.aws.models import Image, ResourceKind, Snapshot, Volume
+from amiexplorer.aws.relations import ImageUsage
+from amiexplorer.aws.watch_events import is_pending
 from amiexplorer.config import Prices
 
 _PROTECTED = ("enabled", "enabled-with-cooldown")
@@ -51,6 +60,26 @@ def _incomplete(region: str) -> str:
         f"{region} did not load completely, so what uses this is unknown: "
         "reload the region and try again"
     )
+
+
+def in_flight_refusal(resource: Snapshot | Image | Volume, ctx: PlanContext) -> str:
+    """Why what AWS or this session is still creating may not be removed ("" when it may)."""
+    kind = _KIND_WORDS[type(resource)]
+    if is_pending(resource):
+        progress = f" ({resource.progress}%)" if isinstance(resource, Snapshot) else ""
+        return (
+            f"{kind} {resource.id} is {resource.state}{progress}: AWS is still creating it, "
+            "so it is work in flight, not a leftover; wait until it is done"
+        )
+    if resource.id in ctx.in_flight:
+        return (
+            f"{kind} {resource.id} is still being created (the Activity pane follows it): "
+            "wait until it is done"
+        )
+    return ""
+
+
+_KIND_WORDS: dict[type, str] = {Snapshot: "snapshot", Image: "image", Volume: "volume"}
 
 
 def managed_refusal(resource: Snapshot | Image, ctx: PlanContext) -> str:
@@ -112,10 +141,32 @@ def estimate_deletion(
 
 
 def _sharing_notice(snapshots: list[Snapshot]) -> tuple[Notice, ...]:
-    shared = [s.id for s in snapshots if s.is_public or s.shared_with]
+    shared = [s.id for s in snapshots if s.shared_with and not s.is_public]
     if not shared:
         return ()
     return (Notice("shared with other accounts, which lose access", tuple(shared)),)
+
+
+def public_notice(resources: list[Snapshot] | list[Image], verb: str) -> tuple[Notice, ...]:
+    """A notice naming the public resources among those `verb` removes (none if none is).
+
+    Removing one ends its public exposure too: it need not be made private first.
+    """
+    public = tuple(r.id for r in resources if r.is_public)
+    if not public:
+        return ()
+    if isinstance(resources[0], Image):
+        who = "every AWS account may launch"
+    else:
+        who = "every AWS account may create volumes from"
+    noun = "it" if len(public) == 1 else "them"
+    return (
+        Notice(
+            f"public: {who} {', '.join(public)}; {verb} {noun} ends that too, so {noun} "
+            "need not be made private",
+            public,
+        ),
+    )
 
 
 def plan_delete_snapshots(request: DeleteSnapshotsRequest, ctx: PlanContext) -> Plan:
@@ -133,6 +184,8 @@ def plan_delete_snapshots(request: DeleteSnapshotsRequest, ctx: PlanContext) -> 
         blocking: tuple[str, ...] = ()
         if snapshot.owner_id != ctx.account_id:
             why = f"snapshot {snapshot_id} belongs to account {snapshot.owner_id}"
+        elif flying := in_flight_refusal(snapshot, ctx):
+            why = flying
         elif not ctx.region_loaded(region):
             why = _incomplete(region)
         elif managed := managed_refusal(snapshot, ctx):
@@ -152,7 +205,7 @@ def plan_delete_snapshots(request: DeleteSnapshotsRequest, ctx: PlanContext) -> 
         title,
         tuple(steps),
         refused=tuple(refused),
-        warnings=_sharing_notice(chosen),
+        warnings=(*public_notice(chosen, "deleting"), *_sharing_notice(chosen)),
         needs=ConfirmationNeeds(count=_count(len(chosen))),
         estimate=estimate_deletion(chosen, [], ctx.prices),
         targets=tuple(s.id for s in chosen),
@@ -164,6 +217,8 @@ def _image_refusal(image: Image | None, image_id: str, ctx: PlanContext) -> str:
         return _unloaded("image", image_id)
     if not image.owned or image.owner_id != ctx.account_id:
         return f"image {image_id} belongs to account {image.owner_id}"
+    if flying := in_flight_refusal(image, ctx):
+        return flying
     if not ctx.region_loaded(image.region):
         return _incomplete(image.region)
     if image.deregistration_protection in _PROTECTED:
@@ -185,17 +240,18 @@ def plan_deregister_images(request: DeregisterImagesRequest, ctx: PlanContext) -
             refused.append(refusal("DeregisterImage", region, (image_id,), why))
             continue
         usage = ctx.graph.image_usage(image_id)
+        if usage.instances:
+            users = tuple(i.id for i in usage.instances)
+            refused.append(
+                refusal("DeregisterImage", image.region, (image_id,), _in_use(image, usage), users)
+            )
+            continue
         launchers = [v.id for v in usage.launch_template_versions]
         launchers += [c.id for c in usage.launch_configurations]
         if launchers:
             typed.append(image_id)
             warnings.append(
                 Notice(f"launch templates or configurations name {image_id}", tuple(launchers))
-            )
-        if usage.instances:
-            ids = tuple(i.id for i in usage.instances)
-            warnings.append(
-                Notice(f"instances run {image_id}; they keep running but cannot be relaunched", ids)
             )
         removes = ((ResourceKind.IMAGE, image_id),)
         params = {"ImageId": image_id}
@@ -213,6 +269,8 @@ def plan_deregister_images(request: DeregisterImagesRequest, ctx: PlanContext) -
             ids = (snapshot_id,)
             snapshot = ctx.inventory.snapshots.get(snapshot_id)
             why = f"image {', '.join(others)} still uses snapshot {snapshot_id}" if others else ""
+            if not why and snapshot is not None:
+                why = in_flight_refusal(snapshot, ctx)
             if not why and snapshot is not None:
                 # A snapshot DLM or AWS Backup made, registered as an image by hand, stays
                 # theirs when the image goes.
@@ -233,6 +291,9 @@ def plan_deregister_images(request: DeregisterImagesRequest, ctx: PlanContext) -
             else:
                 uncosted += 1
         warnings += _sharing_notice(doomed)
+    warnings[:0] = public_notice(images, "deregistering")
+    if request.delete_snapshots:
+        warnings += public_notice(doomed, "deleting")
     estimate = estimate_deletion(doomed, [], ctx.prices, extra=len(images) + uncosted)
     return Plan(
         request,
@@ -244,6 +305,17 @@ def plan_deregister_images(request: DeregisterImagesRequest, ctx: PlanContext) -
         needs=ConfirmationNeeds(count=_count(estimate.resources), image_ids=tuple(typed)),
         estimate=estimate,
         targets=tuple(i.id for i in images),
+    )
+
+
+def _in_use(image: Image, usage: ImageUsage) -> str:
+    """Why an image that instances use may not be deregistered, with what would break."""
+    running = ", ".join(f"{i.id} ({i.state})" for i in usage.instances)
+    noun = "instance" if len(usage.instances) == 1 else "instances"
+    return (
+        f"image {image.id} is in use by {noun} {running}: without it they cannot be "
+        "replaced, scaled out or recovered; move them to another image (or terminate them) "
+        "first"
     )
 
 
@@ -268,6 +340,9 @@ def plan_delete_volumes(request: DeleteVolumesRequest, ctx: PlanContext) -> Plan
             continue
         users = [*volume.instance_ids, *(i.id for i in ctx.graph.instances_of_volume(volume_id))]
         attached = tuple(dict.fromkeys(users))
+        if flying := in_flight_refusal(volume, ctx):
+            refused.append(refusal("DeleteVolume", volume.region, ids, flying))
+            continue
         if volume.state != "available" or attached:
             if attached:
                 why = f"volume {volume_id} is attached to {', '.join(attached)}: detach it first"

@@ -81,6 +81,29 @@ def _needs(targets: list[str], public: bool) -> ConfirmationNeeds:
     )
 
 
+def _names(values: tuple[str, ...], limit: int = 3) -> str:
+    # An organization or OU by its id (o-…, ou-…), the end of its ARN.
+    short = [v.rsplit("/", 1)[-1] if v.startswith("arn:") else v for v in values]
+    shown = ", ".join(short[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+def share_title(kind: str, count: int, add: Permissions, remove: Permissions) -> str:
+    """For instance "share 1 image(s) with 111122223333; stop sharing with 444455556666"."""
+    parts = []
+    if add.public:
+        parts.append(f"make {count} {kind}(s) public")
+    added = add.account_ids + add.organization_arns + add.organizational_unit_arns
+    if added:
+        parts.append(f"share {count} {kind}(s) with {_names(added)}")
+    removed = remove.account_ids + remove.organization_arns + remove.organizational_unit_arns
+    if remove.public:
+        parts.append(f"remove public access from {count} {kind}(s)")
+    if removed:
+        parts.append(f"stop sharing {count} {kind}(s) with {_names(removed)}")
+    return "; ".join(parts) or f"change who may use {count} {kind}(s)"
+
+
 def _launch_permissions(permissions: Permissions) -> list[dict[str, str]]:
     entries = [{"Group": PUBLIC_GROUP}] if permissions.public else []
     entries += [{"UserId": a} for a in permissions.account_ids]
@@ -91,7 +114,7 @@ def _launch_permissions(permissions: Permissions) -> list[dict[str, str]]:
 
 def plan_share_images(request: ShareImagesRequest, ctx: PlanContext) -> Plan:
     """ModifyImageAttribute: one call per image adds and removes launch permissions."""
-    title = f"change the launch permissions of {len(request.image_ids)} image(s)"
+    title = share_title("image", len(request.image_ids), request.add, request.remove)
     problems = check_permissions(request.add, ctx.account_id, organizations=True)
     problems += check_permissions(request.remove, ctx.account_id, organizations=True)
     if not request.add and not request.remove:
@@ -144,7 +167,7 @@ def _snapshot_step(snapshot: Snapshot, operation: str, permissions: Permissions)
 
 def plan_share_snapshots(request: ShareSnapshotsRequest, ctx: PlanContext) -> Plan:
     """ModifySnapshotAttribute: a call to add and a call to remove, per snapshot."""
-    title = f"change the create-volume permissions of {len(request.snapshot_ids)} snapshot(s)"
+    title = share_title("snapshot", len(request.snapshot_ids), request.add, request.remove)
     problems = check_permissions(request.add, ctx.account_id, organizations=False)
     problems += check_permissions(request.remove, ctx.account_id, organizations=False)
     if not request.add and not request.remove:
@@ -207,6 +230,14 @@ def plan_make_private(request: MakePrivateRequest, ctx: PlanContext) -> Plan:
         shared = bool(resource.shared_with) or resource.shared_with is None
         if resource.is_public is False and not (request.everyone and shared):
             message = f"{kind} {resource_id} is already private"
+            if shared:
+                # What p leaves alone, said plainly: it removes public access only.
+                whom = (
+                    "whatever accounts, organizations or OUs it is shared with (not read yet)"
+                    if resource.shared_with is None
+                    else f"its shares with {_names(resource.shared_with)}"
+                )
+                message = f"{kind} {resource_id} is not public: nothing to remove ({whom} stay)"
             ids = (resource_id,)
             skipped.append(ItemResult(step.action, resource.region, ids, Outcome.SKIPPED, message))
             continue

@@ -12,7 +12,9 @@ Public API (stable):
 - `FindingCode` -- the stable codes: `orphaned-snapshot`, `unused-image`, `unattached-volume`,
   `public-image`, `public-snapshot`, `shared-image`, `shared-snapshot`. `CODE_INFO[code]` gives
   each its resource kind, a title, what it means and its `Remedy` (the cleanup a UI offers);
-  `cleanup_request(code, findings)` builds the `ActionRequest` for a marked group.
+  `cleanup_request(code, findings)` builds the `ActionRequest` for a marked group;
+  `removed_by_cleanup(findings)` the ids such a cleanup deletes or deregisters (their
+  make-private is superseded: removing a public resource ends its exposure).
 - `Finding` -- one resource and why: `code`, `kind` (ResourceKind), `resource_id`, `region`,
   `reason` (words), `size_gib` and `monthly_cost_usd` (estimates; None when the finding costs
   nothing), `details` (JSON-able evidence; keys per code are listed in `CODE_INFO`).
@@ -56,6 +58,12 @@ Thresholds (`config.Thresholds`) hide orphaned snapshots, unused images and unat
 younger than the minimum age; they never hide public or shared findings. A resource whose age
 is unknown is reported only when the minimum is 0.
 
+Work in flight is never a leftover: a snapshot, image or volume that is still pending, or that
+an operation of this session is still creating (`in_flight`: the ids the watcher follows), and
+one younger than the grace period (`Thresholds.grace_hours`, 24 h by default), is held back
+from every leftover code (orphaned-*, unused-image, unattached-volume), with a note that counts
+them. Public and shared findings are never held back.
+
 Costs are estimates from list prices (`config.Prices`, `aws.cost`): a snapshot's figure is an
 upper bound (AWS bills changed blocks only); an unused image costs what its snapshots that no
 other registered image holds cost.
@@ -75,6 +83,8 @@ from amiexplorer.aws.action_requests import (
     MakePrivateRequest,
 )
 from amiexplorer.aws.audit_rules import (
+    HELD_IN_FLIGHT,
+    HELD_IN_GRACE,
     AuditScope,
     complete_regions,
     find_all,
@@ -118,6 +128,7 @@ __all__ = [
     "build_report",
     "cleanup_request",
     "complete_regions",
+    "removed_by_cleanup",
 ]
 
 
@@ -192,6 +203,20 @@ def cleanup_request(code: FindingCode, findings: Iterable[Finding]) -> ActionReq
     return None
 
 
+#: The remedies that remove the resource (and with it any exposure it had).
+_REMOVING = frozenset({Remedy.DELETE_SNAPSHOTS, Remedy.DEREGISTER_IMAGES, Remedy.DELETE_VOLUMES})
+
+
+def removed_by_cleanup(findings: Iterable[Finding]) -> set[str]:
+    """The ids a cleanup of `findings` deletes or deregisters.
+
+    A public image that is also unused is two findings; deregistering it ends its public
+    launch permission too, so its make-private is superseded (the deregistration's
+    confirmation names the public ones).
+    """
+    return {f.resource_id for f in findings if CODE_INFO[f.code].remedy in _REMOVING}
+
+
 _ORDER = {code: index for index, code in enumerate(FindingCode)}
 
 
@@ -212,8 +237,12 @@ def audit_scope(
     thresholds: Thresholds | None = None,
     prices: Prices | None = None,
     regions: Iterable[str] | None = None,
+    in_flight: Iterable[str] = (),
 ) -> AuditScope:
-    """What the rules read, for `regions` (default: every region of the inventory)."""
+    """What the rules read, for `regions` (default: every region of the inventory).
+
+    `in_flight`: the ids an operation is still creating (never leftovers).
+    """
     chosen = frozenset(regions) if regions is not None else frozenset(inventory.regions)
     return AuditScope(
         inventory,
@@ -224,6 +253,7 @@ def audit_scope(
         chosen,
         complete_regions(inventory),
         parameter_regions(inventory),
+        frozenset(in_flight),
     )
 
 
@@ -235,6 +265,7 @@ def audit_inventory(
     thresholds: Thresholds | None = None,
     prices: Prices | None = None,
     regions: Iterable[str] | None = None,
+    in_flight: Iterable[str] = (),
 ) -> tuple[Finding, ...]:
     """Every finding in `regions` (default: every region of the inventory), sorted.
 
@@ -242,7 +273,13 @@ def audit_inventory(
     and unused images only where the SSM parameters were read (see the module docstring).
     """
     scope = audit_scope(
-        inventory, graph, now=now, thresholds=thresholds, prices=prices, regions=regions
+        inventory,
+        graph,
+        now=now,
+        thresholds=thresholds,
+        prices=prices,
+        regions=regions,
+        in_flight=in_flight,
     )
     return tuple(sorted(find_all(scope), key=_sort_key))
 
@@ -331,6 +368,25 @@ def _unread_sharing_notes(
     return notes
 
 
+def _held_notes(scope: AuditScope) -> list[str]:
+    """Notes for the would-be leftovers held back: work in flight, or just made."""
+    notes = []
+    in_flight = scope.held[HELD_IN_FLIGHT]
+    if in_flight:
+        notes.append(
+            f"{in_flight:,} resource(s) still pending or being created are not reported as "
+            "leftovers: the work that makes them is not over"
+        )
+    young = scope.held[HELD_IN_GRACE]
+    if young:
+        hours = scope.thresholds.grace_hours
+        notes.append(
+            f"{young:,} resource(s) younger than the grace period ({hours} h, [thresholds] "
+            "grace_hours) are not reported as leftovers"
+        )
+    return notes
+
+
 def build_report(
     inventory: Inventory,
     graph: RelationGraph | None = None,
@@ -344,16 +400,24 @@ def build_report(
     errors: Iterable[AuditError] = (),
     notes: Iterable[str] = (),
     unread_hints: Mapping[ResourceKind, str] | None = None,
+    in_flight: Iterable[str] = (),
 ) -> AuditReport:
     """Audit the inventory and add totals, the load errors, and notes on what went unchecked.
 
     `errors` and `notes` are the gatherer's own (for example a failed public-snapshot
     listing); the inventory's load errors are added here, and a note for each kind whose
-    sharing was not read, with `unread_hints[kind]` saying why (for example a limit).
+    sharing was not read, with `unread_hints[kind]` saying why (for example a limit), and
+    for what was held back as work in flight or younger than the grace period.
     """
     chosen = tuple(dict.fromkeys(regions if regions is not None else inventory.regions))
     scope = audit_scope(
-        inventory, graph, now=now, thresholds=thresholds, prices=prices, regions=chosen
+        inventory,
+        graph,
+        now=now,
+        thresholds=thresholds,
+        prices=prices,
+        regions=chosen,
+        in_flight=in_flight,
     )
     findings = tuple(sorted(find_all(scope), key=_sort_key))
     managed = tuple(managed_groups(scope))
@@ -378,6 +442,7 @@ def build_report(
             if group.note
         ]
     all_notes += _unread_sharing_notes(inventory, frozenset(chosen), unread_hints or {})
+    all_notes += _held_notes(scope)
     by_code = {code: Totals.of(f for f in findings if f.code is code) for code in FindingCode}
     by_region = {region: Totals.of(f for f in findings if f.region == region) for region in chosen}
     return AuditReport(

@@ -5,8 +5,9 @@ The rules and the conservative choices behind them are described in `amiexplorer
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from amiexplorer.aws.cost import snapshot_monthly, volume_monthly
@@ -23,7 +24,12 @@ from amiexplorer.aws.inventory import Inventory, RegionState
 from amiexplorer.aws.managed import Management, Manager, management_of
 from amiexplorer.aws.models import Image, ResourceKind, Snapshot, Volume
 from amiexplorer.aws.relations import RelationGraph
+from amiexplorer.aws.watch_events import is_pending
 from amiexplorer.config import Prices, Thresholds
+
+#: Why a resource that would be a leftover was held back (the keys of `AuditScope.held`).
+HELD_IN_FLIGHT = "in-flight"
+HELD_IN_GRACE = "grace"
 
 
 def complete_regions(inventory: Inventory) -> frozenset[str]:
@@ -65,6 +71,28 @@ class AuditScope:
     complete: frozenset[str]
     #: Regions whose SSM parameters were read (unused-image verdicts need them).
     parameters_read: frozenset[str]
+    #: Ids of what an operation of this session is still creating (the watcher follows
+    #: them): never leftovers, whatever their state says.
+    in_flight: frozenset[str] = frozenset()
+    #: How many would-be leftovers were held back, by why (HELD_IN_FLIGHT, HELD_IN_GRACE).
+    held: Counter[str] = field(default_factory=Counter, compare=False)
+
+    def holds_back(self, resource: Snapshot | Image | Volume, created: datetime | None) -> bool:
+        """True (and counted) when a would-be leftover is work in flight or just made.
+
+        Pending (AWS is still copying blocks or registering) or followed by the watcher: the
+        work that makes it is not over, so it cannot be left over. Younger than the grace
+        period: a copy, a restore or a build may be about to use it. An unknown age is no
+        reason to hold one back (the day thresholds say what to do with those).
+        """
+        if resource.id in self.in_flight or is_pending(resource):
+            self.held[HELD_IN_FLIGHT] += 1
+            return True
+        grace = self.thresholds.grace_hours
+        if grace > 0 and created is not None and self.now - created < timedelta(hours=grace):
+            self.held[HELD_IN_GRACE] += 1
+            return True
+        return False
 
     @property
     def evidence(self) -> Evidence:
@@ -195,11 +223,11 @@ def _orphaned_snapshots(audit: AuditScope) -> Iterator[Finding]:
             # DLM and AWS Backup decide when what they made goes; only what a gone DLM
             # policy left behind is a leftover, of its own code.
             dlm = _orphaned_dlm_snapshot(audit, snapshot, management)
-            if dlm is not None:
+            if dlm is not None and not audit.holds_back(snapshot, snapshot.start_time):
                 yield dlm
             continue
         found = _orphan(audit, snapshot)
-        if found is None:
+        if found is None or audit.holds_back(snapshot, snapshot.start_time):
             continue
         reason, evidence = found
         yield _snapshot_finding(audit, FindingCode.ORPHANED_SNAPSHOT, snapshot, reason, evidence)
@@ -222,8 +250,9 @@ def unused_image_candidates(audit: AuditScope) -> Iterator[Image]:
     """Owned images nothing known uses, whose region's evidence is complete.
 
     Managed images are left out (AWS Backup's, and DLM's while its policy lives); those a
-    gone DLM policy left are in. The audit asks DescribeImageReferences about these before
-    calling any of them unused.
+    gone DLM policy left are in; so are images still pending or in flight, and those younger
+    than the grace period (`AuditScope.holds_back`). The audit asks DescribeImageReferences
+    about these before calling any of them unused.
     """
     graph, min_days = audit.graph, audit.thresholds.image_min_age_days
     for image in audit.owned_images():
@@ -236,6 +265,8 @@ def unused_image_candidates(audit: AuditScope) -> Iterator[Image]:
         if graph.image_usage(image.id).in_use:
             continue
         if not _old_enough(image.creation_date, audit.now, min_days):
+            continue
+        if audit.holds_back(image, image.creation_date):
             continue
         yield image
 
@@ -301,6 +332,8 @@ def _unattached_volumes(audit: AuditScope) -> Iterator[Finding]:
         if volume.state != "available":
             continue
         if not _old_enough(volume.create_time, audit.now, min_days):
+            continue
+        if audit.holds_back(volume, volume.create_time):
             continue
         yield Finding(
             FindingCode.UNATTACHED_VOLUME,

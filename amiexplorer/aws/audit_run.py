@@ -19,7 +19,8 @@
 4. read what keeps resources from being leftovers beyond EC2's relations (`references`):
    the DLM policies of what DLM made, the SSM parameters naming images, and then
    DescribeImageReferences for the images that would otherwise be called unused;
-5. `audit.build_report`.
+5. `audit.build_report` (`report_from`: pure, so a UI makes it again as its inventory changes,
+   from the errors and notes `gather_evidence` returned).
 
 A failure on which verdicts depend becomes an `AuditError` of its region (its verdicts are
 withheld); one on which none does (sharing, last launch, DLM policies) a note. Nothing raises
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -98,6 +99,8 @@ class AuditOptions:
     reload: bool = True
     #: How to tell a person to lift the limit, for the note (the CLI names its flag).
     lift_hint: str = "raise the sharing limit"
+    #: Ids an operation is still creating (a UI's watcher follows them): never leftovers.
+    in_flight: frozenset[str] = frozenset()
 
 
 def _ignore(_progress: AuditProgress) -> None:
@@ -293,11 +296,13 @@ async def _read_evidence(
         account.inventory,
         account.relations(),
         now=datetime.now(UTC),
-        thresholds=Thresholds(),
+        thresholds=Thresholds(grace_hours=0),
         prices=options.prices,
         regions=regions,
+        in_flight=options.in_flight,
     )
-    # Every image that would be called unused, whatever its age (thresholds only hide).
+    # Every image that would be called unused, whatever its age (thresholds and the grace
+    # period only hide); work in flight is no candidate.
     candidates: dict[str, list[str]] = {}
     for image in unused_image_candidates(scope):
         candidates.setdefault(image.region, []).append(image.id)
@@ -319,15 +324,26 @@ async def _stage(
         errors += [AuditError(region, f"{name} failed: {problem}") for region in regions]
 
 
-async def run_audit(
-    account: Account,
-    options: AuditOptions | None = None,
-    progress: ProgressCallback | None = None,
-    *,
-    now: datetime | None = None,
-) -> AuditReport:
-    """Gather the evidence for every region of `account` and return the audit's report.
+@dataclass(frozen=True, slots=True)
+class Gathered:
+    """What gathering the evidence found beyond the inventory: its own errors and notes.
 
+    The findings rest on the inventory (and its evidence); these say what could not be read.
+    `report_from` turns the two into a report, again whenever the inventory changes.
+    """
+
+    errors: tuple[AuditError, ...] = ()
+    notes: tuple[str, ...] = ()
+    #: Why a kind's sharing was not read (a limit), for its note.
+    hints: Mapping[ResourceKind, str] = field(default_factory=dict)
+
+
+async def gather_evidence(
+    account: Account, options: AuditOptions | None = None, progress: ProgressCallback | None = None
+) -> Gathered:
+    """Load (unless `reload=False`), list public snapshots, read sharing and the evidence.
+
+    Everything read goes into the account's inventory; what could not be read comes back.
     `progress` is called on the event loop's thread as each region or resource completes.
     """
     options = options or AuditOptions()
@@ -372,16 +388,44 @@ async def run_audit(
         ),
     )
     report_progress(AuditProgress(AuditStage.DONE, 1, 1))
+    return Gathered(tuple(errors), tuple(notes), hints)
+
+
+def report_from(
+    account: Account, gathered: Gathered, options: AuditOptions | None = None, *, now: datetime
+) -> AuditReport:
+    """The report of the account's inventory as it is now, with what gathering could not read.
+
+    Pure (no call): a UI makes it again whenever its inventory changes, so the findings
+    follow what is loaded without gathering again.
+    """
+    options = options or AuditOptions()
     return build_report(
         account.inventory,
         account.relations(),
         account=account.identity.account_id,
         account_alias=account.identity.account_alias,
-        now=now or datetime.now(UTC),
-        regions=regions,
+        now=now,
+        regions=account.region_names,
         thresholds=options.thresholds,
         prices=options.prices,
-        errors=errors,
-        notes=notes,
-        unread_hints=hints,
+        errors=gathered.errors,
+        notes=gathered.notes,
+        unread_hints=gathered.hints,
+        in_flight=options.in_flight,
     )
+
+
+async def run_audit(
+    account: Account,
+    options: AuditOptions | None = None,
+    progress: ProgressCallback | None = None,
+    *,
+    now: datetime | None = None,
+) -> AuditReport:
+    """Gather the evidence for every region of `account` and return the audit's report.
+
+    `progress` is called on the event loop's thread as each region or resource completes.
+    """
+    gathered = await gather_evidence(account, options, progress)
+    return report_from(account, gathered, options, now=now or datetime.now(UTC))

@@ -231,7 +231,10 @@ class Watcher:
                 known = self.inventory.with_known_attributes(resource)
                 assert isinstance(known, Snapshot | Image | Volume)
                 resource = known
-                self.inventory.put(resource)
+                # Only a change is one: what follows the inventory's version (the Audit
+                # pane) need not audit again after a poll that found nothing new.
+                if self.inventory.table(kind).get(resource_id) != resource:
+                    self.inventory.put(resource)
             if isinstance(resource, Image) and self.follow_image_snapshots:
                 self._follow_snapshots_of(resource)
             if is_pending(resource):

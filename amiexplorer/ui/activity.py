@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from amiexplorer.aws.inventory import Inventory
 from amiexplorer.aws.models import Image, ResourceKind, Snapshot, Volume
 from amiexplorer.aws.watch import (
     PollFailed,
@@ -32,6 +33,8 @@ class Operation:
     finished: datetime | None = None
     succeeded: bool | None = None
     message: str = ""
+    #: False while the label was made without the resource (AWS had not answered yet).
+    described: bool = True
 
     @property
     def in_flight(self) -> bool:
@@ -45,6 +48,8 @@ class Activity:
 
     operations: dict[str, Operation] = field(default_factory=dict)
     last_problem: str | None = None
+    #: What labels read names from (a snapshot's volume); none: ids only.
+    inventory: Inventory | None = None
 
     def start(
         self,
@@ -56,7 +61,9 @@ class Activity:
         """Record an operation (again, if it was already known), as far along as `resource`."""
         operation = self.operations.get(target.resource_id)
         if operation is None or not operation.in_flight:
-            operation = Operation(target=target, label=label, started=now)
+            known = bool(label) or resource is not None
+            label = label or describe(resource, self.inventory) or new_resource(target)
+            operation = Operation(target=target, label=label, started=now, described=known)
             self.operations[target.resource_id] = operation
         if resource is not None:
             operation.state = resource.state
@@ -82,7 +89,11 @@ class Activity:
         resource = event.resource
         operation = self.operations.get(resource.id)
         if operation is None:
-            operation = self.start(_target_of(resource), describe(resource), now)
+            operation = self.start(_target_of(resource), "", now, resource)
+        elif not operation.described:
+            # Made here a moment ago: AWS now says what it is.
+            operation.label = describe(resource, self.inventory)
+            operation.described = True
         operation.state = resource.state
         if isinstance(resource, Snapshot):
             operation.progress = resource.progress
@@ -122,15 +133,39 @@ def _target_of(resource: Snapshot | Image | Volume) -> WatchTarget:
     return WatchTarget(kind, resource.id, resource.region)
 
 
-def describe(resource: Snapshot | Image | Volume | None) -> str:
-    """A short label for the Activity pane: what is being made."""
+def new_resource(target: WatchTarget) -> str:
+    """The label of something just made, until AWS describes it."""
+    return f"new {target.kind.value} {target.resource_id}"
+
+
+def describe(resource: Snapshot | Image | Volume | None, inventory: Inventory | None = None) -> str:
+    """What is being made, for the Activity pane: 'snapshot of vol-0abc (web-prod-2)'."""
     if isinstance(resource, Image):
+        name = f" ({resource.name})" if resource.name else ""
         if resource.source_image_id:
-            return f"copy of image {resource.source_image_id} ({resource.name or ''})".strip()
+            return f"copy of image {resource.source_image_id}{name}"
         return f"image {resource.name or resource.id}"
     if isinstance(resource, Snapshot):
-        text = resource.description or resource.volume_id or ""
-        return f"snapshot {text}".strip()
+        return _describe_snapshot(resource, inventory)
     if isinstance(resource, Volume):
-        return f"volume from {resource.snapshot_id}" if resource.snapshot_id else "volume"
-    return "operation"
+        name = f" ({resource.name})" if resource.name else ""
+        if resource.snapshot_id:
+            return f"volume from {resource.snapshot_id}{name}"
+        return f"volume {resource.id}{name}"
+    return ""
+
+
+#: The volume id EC2 gives a snapshot CopySnapshot made (it names no volume).
+_NO_VOLUME = "vol-ffffffff"
+
+
+def _describe_snapshot(snapshot: Snapshot, inventory: Inventory | None) -> str:
+    if snapshot.volume_id and snapshot.volume_id != _NO_VOLUME:
+        volume = inventory.volumes.get(snapshot.volume_id) if inventory is not None else None
+        name = volume.name if volume is not None else None
+        if volume is not None and not name and inventory is not None and volume.attachments:
+            instance = inventory.instances.get(volume.attachments[0].instance_id)
+            name = instance.name if instance is not None else None
+        return f"snapshot of {snapshot.volume_id}" + (f" ({name})" if name else "")
+    what = snapshot.description or snapshot.name or snapshot.id
+    return f"snapshot copy: {what}" if snapshot.volume_id == _NO_VOLUME else f"snapshot {what}"

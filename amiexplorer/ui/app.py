@@ -14,24 +14,33 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from amiexplorer.config import Settings
+from amiexplorer.config import ConfigError, Settings, state_dir
 from amiexplorer.startup import (
     EXIT_BAD_START,
     StartupError,
     StartupProgress,
     startup_allocations,
 )
-from amiexplorer.ui.commands import ExplorerCommands
+from amiexplorer.ui import crash_report, textual_patches
+from amiexplorer.ui.commands import ExplorerCommands, KeyCommands
+from amiexplorer.ui.dialogs.fresh_keys import AnswersFreshKeysOnly
+from amiexplorer.ui.keys import check_theme, checked_keymap
 from amiexplorer.ui.messages import SwitchProfile
 from amiexplorer.ui.screens.connecting import ConnectingScreen
 from amiexplorer.ui.widgets.prompt import Prompt
+
+# Before any option list exists (the command palette's included).
+textual_patches.install()
 
 if TYPE_CHECKING:
     from amiexplorer.aws.account import Account
@@ -55,6 +64,10 @@ class Opening:
     progress: StartupProgress | None = None
 
 
+#: How many keys' screens are remembered until they come back (a key a widget stops never
+#: does; see `AmiExplorerApp.on_event`).
+_KEYS_IN_FLIGHT = 256
+
 #: The modules the explorer needs beyond the first frame (botocore among them).
 _EXPLORER_MODULE = "amiexplorer.ui.screens.explorer"
 
@@ -76,7 +89,7 @@ class AmiExplorerApp(App[int]):
 
     TITLE = "amiexplorer"
     CSS_PATH = "app.tcss"
-    COMMANDS: ClassVar = App.COMMANDS | {ExplorerCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {KeyCommands, ExplorerCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave amiexplorer"),
     ]
@@ -95,16 +108,22 @@ class AmiExplorerApp(App[int]):
             raise ValueError("AmiExplorerApp needs an account or an opening")
         self._account = account
         self._opening = opening
+        #: The screen each key was handed to, by the key's id, until it comes back.
+        self._key_screens: dict[int, tuple[events.Key, Screen[Any]]] = {}
         #: Why the start-up checks failed (one line), when they did; the app has then exited
         #: with EXIT_BAD_START and the caller prints this.
         self.startup_failure: str | None = None
         self.settings = settings or Settings()
         #: The time ages are measured from; tests and screenshots pass a fixed one.
         self.clock = clock or (lambda: datetime.now(UTC))
-        if self.settings.theme in self.available_themes:
-            self.theme = self.settings.theme
-        if self.settings.keymap:
-            self.set_keymap(dict(self.settings.keymap))
+        # A theme or keymap the app does not have stops it with ConfigError (one line, status
+        # 2), never a setting quietly ignored. Themes are known now; the bindings a keymap
+        # names once the whole UI is imported: now when the account is given, behind the
+        # first frame when the opener makes it (_open_account).
+        check_theme(self.settings, self.available_themes)
+        self.theme = self.settings.theme
+        if account is not None:
+            self._apply_keymap(checked_keymap(self.settings))
 
     @property
     def account(self) -> Account:
@@ -141,8 +160,10 @@ class AmiExplorerApp(App[int]):
             # on another thread, so the frame answers keys meanwhile. Before the opener
             # runs, so that no two threads import the same modules at once.
             await asyncio.to_thread(_import_explorer)
+            # Before connecting: a keymap that cannot work ends the start at once.
+            self._apply_keymap(await asyncio.to_thread(checked_keymap, self.settings))
             account = await opener()
-        except StartupError as exc:
+        except (StartupError, ConfigError) as exc:
             self._fail_start(str(exc))
             return
         except Exception as exc:  # never a traceback, even for a surprise
@@ -152,6 +173,22 @@ class AmiExplorerApp(App[int]):
             return
         self._account = account
         await self.switch_screen(_explorer_screen(account))
+
+    def action_command_palette(self) -> None:
+        """ctrl+p: the palette, unless one is open already, anywhere in the stack.
+
+        Textual looks only at the top screen: with a confirmation opened above a palette
+        (ctrl+s, then ctrl+p while the DryRun ran), a second ctrl+p pushed a second palette
+        with the same id and ended the app (`DuplicateIds`).
+        """
+        if any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
+            return
+        super().action_command_palette()
+
+    def _apply_keymap(self, keymap: dict[str, str]) -> None:
+        """Give Textual a keymap amiexplorer.keymap has checked (see ui/keys.py)."""
+        if keymap:
+            self.set_keymap(keymap)
 
     def _fail_start(self, message: str) -> None:
         self.startup_failure = message
@@ -214,7 +251,25 @@ class AmiExplorerApp(App[int]):
         here too, in order. A printable one arriving while the prompt has focus is such a key.
         (Priority bindings would avoid the detour but would overtake the keys before them:
         `ctrl+d` then `2` must not delete in the Volumes pane.)
+
+        A key also comes back here only after the screen it was handed to had its turn, and
+        Textual then runs the bindings of whichever screen is on top: a key that closed a
+        dialog on its way up (enter on a confirmation) would act again on the screen below.
+        Such a key is dropped here: a key acts on the screen it was typed on, or on none.
         """
+        if isinstance(event, events.Key):
+            screen = self.screen
+            if isinstance(screen, AnswersFreshKeysOnly) and screen.typed_before(event):
+                # Typed on the form before its confirmation was on screen: never an answer.
+                return
+            if not event.is_forwarded:
+                self._key_screens[id(event)] = (event, screen)
+                while len(self._key_screens) > _KEYS_IN_FLIGHT:
+                    del self._key_screens[next(iter(self._key_screens))]
+            else:
+                key, typed_on = self._key_screens.pop(id(event), (event, None))
+                if key is event and typed_on is not None and typed_on not in self.screen_stack:
+                    return
         if (
             isinstance(event, events.Key)
             and event.is_forwarded
@@ -234,6 +289,38 @@ class AmiExplorerApp(App[int]):
             problem = describe_problem(event.worker.error)
             self.notify(problem.message, title="Error", severity="error", timeout=10)
 
+    # The last net (see crash_report): Textual calls these for an exception nobody caught;
+    # tests/unit/test_textual_compat.py names what changed if an upgrade moves them.
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Write the traceback to the crash report, then end the app as Textual does."""
+        self.crash_report = self.report_crash(error) or self.crash_report
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Say where the traceback went, where Textual would print it with every frame's
+        locals (`run_app` prints the line once the terminal is given back)."""
+        error = self._exception or sys.exc_info()[1] or RuntimeError("unknown error")
+        if self.crash_line is None:
+            self.crash_line = crash_report.crash_line(error, self.crash_report)
+        self._close_messages_no_wait()
+
+    #: The file the traceback of an uncaught error went to (once there was one).
+    crash_report: Path | None = None
+    #: The line that says so, printed once the terminal is given back.
+    crash_line: str | None = None
+
+    def report_crash(self, error: BaseException) -> Path | None:
+        """Append `error`'s traceback to this run's crash report; its path (None: unwritable)."""
+        settings = self._account.session.settings if self._account is not None else None
+        secrets = [settings.secret_access_key] if settings is not None else []
+        path = self.crash_report or crash_report.report_path(state_dir())
+        try:
+            crash_report.write_report(path, error, secrets)
+        except OSError:
+            return None
+        return path
+
     async def on_unmount(self) -> None:
         """Close the account's HTTP connections."""
         if self._account is not None:
@@ -246,8 +333,20 @@ def run_app(opening: Opening, settings: Settings) -> int:
     Returns the exit status; a bad start prints its one line on stderr after the terminal is
     given back.
     """
-    app = AmiExplorerApp(settings=settings, opening=opening)
-    result = app.run()
+    try:
+        app = AmiExplorerApp(settings=settings, opening=opening)
+    except ConfigError as exc:  # a theme that does not exist: before the first frame
+        print(f"amiexplorer: {' '.join(str(exc).split())}", file=sys.stderr)
+        return EXIT_BAD_START
+    try:
+        result = app.run()
+    except Exception as error:  # outside Textual's own net (its driver, its shutdown)
+        where = app.report_crash(error)
+        print(crash_report.crash_line(error, where), file=sys.stderr)
+        return 1
+    if app.crash_line is not None:
+        print(app.crash_line, file=sys.stderr)
+        return app.return_code or 1
     if app.startup_failure is not None:
         # One line, whatever the message held.
         print(f"amiexplorer: {' '.join(app.startup_failure.split())}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """The columns of each resource pane: what a cell says, how it sorts, and how it looks.
 
 Columns carry a priority: on a narrow terminal the least important ones are left out rather
-than every column being squeezed into illegibility.
+than every column being squeezed into illegibility (`column_fit` chooses). A column whose
+text depends on the resource alone says so with `words`: that text is what `/` matches in it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from amiexplorer.aws.evidence import DlmStanding
@@ -27,6 +29,8 @@ class RowContext:
 
 
 Getter = Callable[[Any, RowContext], str]
+#: A cell's text from the resource alone (no time, no relations).
+Words = Callable[[Any], str]
 SortKey = Callable[[Any, RowContext], Any]
 Styler = Callable[[Any, RowContext, str], str]
 
@@ -47,6 +51,10 @@ class Column:
     #: The flexible column takes the width left over; it needs at least `min_width`.
     flex: bool = False
     min_width: int = 10
+    #: The cell's text from the resource alone, which `/` matches (see `rowmodel.search_text`).
+    #: None when the text depends on the time (ages) or on other resources (Attached to, Used
+    #: by): a search text is computed once per resource and would go stale.
+    words: Words | None = None
 
     def sort_key(self, resource: Any, ctx: RowContext) -> Any:
         """The value rows are ordered by (the cell text when no key is given)."""
@@ -73,7 +81,18 @@ def _name_or_dash(value: str | None) -> str:
     return value or "-"
 
 
-REGION = Column("region", "Region", 14, lambda r, c: r.region, priority=1)
+def _own(key: str, label: str, width: int, words: Words, **options: Any) -> Column:
+    """A column whose text is the resource's own (so `/` matches it)."""
+    return Column(key, label, width, lambda r, _c: words(r), words=words, **options)
+
+
+def _tagged_name(key: str, label: str, width: int, **options: Any) -> Column:
+    """The Name tag, or "-"; `/` finds it among the tag values (see `rowmodel.search_text`)."""
+    return Column(key, label, width, lambda r, _c: _name_or_dash(r.name), flex=True, **options)
+
+
+#: Shown first whenever rows of more than one region are (see `Layout`).
+REGION = Column("region", "Region", 14, lambda r, c: r.region, priority=0)
 
 
 def _age_column(attr: str, label: str = "Age", priority: int = 2) -> Column:
@@ -89,14 +108,22 @@ def _age_column(attr: str, label: str = "Age", priority: int = 2) -> Column:
 
 
 def _date_column(attr: str, label: str, priority: int = 6) -> Column:
-    return Column(
-        attr,
-        label,
-        10,
-        lambda r, c: fmt.date(getattr(r, attr)),
-        sort=_time_sort(attr),
-        priority=priority,
-    )
+    def words(resource: Any) -> str:
+        # fmt.date's text, without strftime (a third of the search texts' cost).
+        when: datetime | None = getattr(resource, attr)
+        return when.date().isoformat() if when else "-"
+
+    return _own(attr, label, 10, words, sort=_time_sort(attr), priority=priority)
+
+
+@cache
+def _size(gib: int | None) -> str:
+    """fmt.size_gib, remembered: a few sizes recur across 100,000 search texts."""
+    return fmt.size_gib(gib)
+
+
+def _enc(resource: Volume | Snapshot) -> str:
+    return "yes" if resource.encrypted else "no"
 
 
 # Instances ----------------------------------------------------------------------------------
@@ -110,23 +137,23 @@ def _instance_image(instance: Instance, ctx: RowContext) -> str:
 
 
 INSTANCE_COLUMNS = (
-    Column("id", "Instance ID", 19, lambda r, c: r.instance_id, priority=0),
-    Column("name", "Name", 18, lambda r, c: _name_or_dash(r.name), priority=0, flex=True),
-    Column("state", "State", 13, lambda r, c: r.state, style=_state_style, priority=0),
-    Column("type", "Type", 11, lambda r, c: r.instance_type, priority=1),
-    Column("image", "Image", 24, _instance_image, priority=3),
+    _own("id", "Instance ID", 19, lambda r: r.instance_id, priority=0),
+    _tagged_name("name", "Name", 18, priority=0),
+    _own("state", "State", 13, lambda r: r.state, style=_state_style, priority=0),
+    _own("type", "Type", 11, lambda r: r.instance_type, priority=1),
     _age_column("launch_time", "Age", 2),
-    Column(
+    Column("image", "Image", 24, _instance_image, priority=3),
+    _own(
         "volumes",
         "Vols",
         4,
-        lambda r, c: str(len(r.block_devices)),
+        lambda r: str(len(r.block_devices)),
         sort=lambda r, c: len(r.block_devices),
         align="right",
         priority=4,
     ),
-    Column("az", "AZ", 15, lambda r, c: r.availability_zone or "-", priority=6),
-    Column("ip", "Private IP", 15, lambda r, c: r.private_ip or "-", priority=7),
+    _own("az", "AZ", 15, lambda r: r.availability_zone or "-", priority=6),
+    _own("ip", "Private IP", 15, lambda r: r.private_ip or "-", priority=7),
     _date_column("launch_time", "Launched", 8),
 )
 
@@ -142,40 +169,41 @@ def _volume_instance(volume: Volume, ctx: RowContext) -> str:
 
 
 VOLUME_COLUMNS = (
-    Column("id", "Volume ID", 21, lambda r, c: r.volume_id, priority=0),
-    Column("name", "Name", 16, lambda r, c: _name_or_dash(r.name), priority=1, flex=True),
-    Column("state", "State", 9, lambda r, c: r.state, style=_state_style, priority=0),
-    Column(
+    _own("id", "Volume ID", 21, lambda r: r.volume_id, priority=0),
+    _tagged_name("name", "Name", 16, priority=0),
+    _own("state", "State", 9, lambda r: r.state, style=_state_style, priority=0),
+    _own(
         "size",
         "Size",
         9,
-        lambda r, c: fmt.size_gib(r.size_gib),
+        lambda r: _size(r.size_gib),
         sort=lambda r, c: r.size_gib,
         align="right",
         priority=0,
     ),
-    Column("type", "Type", 4, lambda r, c: r.volume_type, priority=2),
-    Column("encrypted", "Enc", 3, lambda r, c: "yes" if r.encrypted else "no", priority=4),
-    Column("instance", "Attached to", 22, _volume_instance, priority=1),
-    _age_column("create_time", "Age", 3),
-    Column(
+    # gp2 or gp3, and how old: what a volume costs and whether anyone still needs it.
+    _own("type", "Type", 4, lambda r: r.volume_type, priority=1),
+    _own("encrypted", "Enc", 3, _enc, priority=4),
+    Column("instance", "Attached to", 22, _volume_instance, priority=3),
+    _age_column("create_time", "Age", 2),
+    _own(
         "iops",
         "IOPS",
         6,
-        lambda r, c: str(r.iops or "-"),
+        lambda r: str(r.iops or "-"),
         sort=lambda r, c: r.iops or 0,
         align="right",
         priority=7,
     ),
-    Column("snapshot", "From snapshot", 22, lambda r, c: r.snapshot_id or "-", priority=8),
-    Column("az", "AZ", 15, lambda r, c: r.availability_zone, priority=6),
+    _own("snapshot", "From snapshot", 22, lambda r: r.snapshot_id or "-", priority=8),
+    _own("az", "AZ", 15, lambda r: r.availability_zone, priority=6),
     _date_column("create_time", "Created", 7),
 )
 
 # Snapshots ----------------------------------------------------------------------------------
 
 
-def _snapshot_state(snapshot: Snapshot, _ctx: RowContext) -> str:
+def _snapshot_state(snapshot: Snapshot) -> str:
     if snapshot.is_pending:
         return f"pending {snapshot.progress}%"
     return snapshot.state
@@ -203,12 +231,19 @@ def _snapshot_volume(snapshot: Snapshot, ctx: RowContext) -> str:
     return snapshot.volume_id if exists else f"{snapshot.volume_id} (deleted)"
 
 
-def _snapshot_label(snapshot: Snapshot, _ctx: RowContext) -> str:
+def _snapshot_label(snapshot: Snapshot) -> str:
     return snapshot.name or snapshot.description or "-"
 
 
 #: What the Managed column says for each service.
 _MANAGER_WORDS = {Manager.DLM: "DLM", Manager.BACKUP: "Backup", Manager.IMAGE_BUILDER: "Builder"}
+
+
+def _manager_word(resource: Snapshot | Image) -> str:
+    """The service that made `resource` ("DLM", "Backup", "Builder"), or "-": what `/` matches
+    in the Managed column (whether a DLM policy is gone takes the loaded policies)."""
+    management = management_of(resource)
+    return "-" if management is None else _MANAGER_WORDS[management.manager]
 
 
 def _managed(resource: Snapshot | Image, ctx: RowContext) -> str:
@@ -231,35 +266,42 @@ def _managed_style(_r: Any, _c: RowContext, text: str) -> str:
     return "dim" if text == "-" else "cyan"
 
 
-MANAGED = Column("managed", "Managed", 8, _managed, style=_managed_style, priority=2)
+#: Whether DLM or AWS Backup keeps a snapshot or image: what decides whether it may be deleted.
+MANAGED = Column(
+    "managed", "Managed", 8, _managed, style=_managed_style, priority=1, words=_manager_word
+)
 
 
 SNAPSHOT_COLUMNS = (
-    Column("id", "Snapshot ID", 22, lambda r, c: r.snapshot_id, priority=0),
-    Column("name", "Name / description", 20, _snapshot_label, priority=1, flex=True),
-    Column("state", "State", 12, _snapshot_state, style=_state_style, priority=0),
+    _own("id", "Snapshot ID", 22, lambda r: r.snapshot_id, priority=0),
+    # The Name tag or the description: `/` finds both (tag values, descriptions).
     Column(
+        "name", "Name / description", 20, lambda r, c: _snapshot_label(r), priority=0, flex=True
+    ),
+    _own("state", "State", 12, _snapshot_state, style=_state_style, priority=0),
+    _own(
         "size",
         "Size",
         9,
-        lambda r, c: fmt.size_gib(r.volume_size_gib),
+        lambda r: _size(r.volume_size_gib),
         sort=lambda r, c: r.volume_size_gib,
         align="right",
         priority=0,
     ),
     _age_column("start_time", "Age", 2),
+    # Kept ahead of the age: a snapshot DLM or AWS Backup keeps is not for deleting by hand.
     MANAGED,
-    Column("tier", "Tier", 8, lambda r, c: r.storage_tier, priority=5),
-    Column("encrypted", "Enc", 3, lambda r, c: "yes" if r.encrypted else "no", priority=6),
-    Column(
+    _own("tier", "Tier", 8, lambda r: r.storage_tier, priority=5),
+    _own("encrypted", "Enc", 3, _enc, priority=6),
+    _own(
         "sharing",
         "Sharing",
         11,
-        lambda r, c: fmt.sharing(r.is_public, r.shared_with),
+        lambda r: fmt.sharing(r.is_public, r.shared_with),
         style=_sharing_style,
-        priority=4,
+        priority=3,
     ),
-    Column("image", "Image", 22, _snapshot_image, priority=3),
+    Column("image", "Image", 22, _snapshot_image, priority=4),
     Column("volume", "Source volume", 22, _snapshot_volume, priority=7),
     _date_column("start_time", "Started", 8),
 )
@@ -296,36 +338,46 @@ def _image_state(image: Image, ctx: RowContext) -> str:
     return image.state
 
 
-def _image_owner(image: Image, _ctx: RowContext) -> str:
+def _image_owner(image: Image) -> str:
     return "self" if image.owned else (image.image_owner_alias or image.owner_id)
 
 
 IMAGE_COLUMNS = (
-    Column("id", "Image ID", 21, lambda r, c: r.image_id, priority=0),
-    Column("name", "Name", 24, lambda r, c: _name_or_dash(r.name), priority=0, flex=True),
-    Column("state", "State", 10, _image_state, style=_state_style, priority=0),
+    _own("id", "Image ID", 21, lambda r: r.image_id, priority=0),
+    _own("name", "Name", 24, lambda r: _name_or_dash(r.name), priority=0, flex=True),
+    # "deprecated" depends on the time, so `/` matches the state AWS gives.
     Column(
+        "state",
+        "State",
+        10,
+        _image_state,
+        style=_state_style,
+        priority=0,
+        words=lambda r: r.state,
+    ),
+    _own(
         "size",
         "Size",
         9,
-        lambda r, c: fmt.size_gib(r.size_gib),
+        lambda r: _size(r.size_gib),
         sort=lambda r, c: r.size_gib,
         align="right",
         priority=2,
     ),
     _age_column("creation_date", "Age", 2),
+    # Whether anything launches it: what decides a deregistration.
     Column("usage", "Used by", 14, _image_usage, style=_usage_style, priority=1),
     replace(MANAGED, priority=4),
-    Column(
+    _own(
         "sharing",
         "Sharing",
         11,
-        lambda r, c: fmt.sharing(r.is_public, r.shared_with if r.owned else ()),
+        lambda r: fmt.sharing(r.is_public, r.shared_with if r.owned else ()),
         style=_sharing_style,
-        priority=4,
+        priority=3,
     ),
-    Column("owner", "Owner", 12, _image_owner, priority=5),
-    Column("arch", "Arch", 6, lambda r, c: r.architecture or "-", priority=7),
+    _own("owner", "Owner", 12, _image_owner, priority=5),
+    _own("arch", "Arch", 6, lambda r: r.architecture or "-", priority=7),
     _date_column("creation_date", "Created", 6),
 )
 
@@ -335,29 +387,3 @@ COLUMNS: dict[ResourceKind, tuple[Column, ...]] = {
     ResourceKind.SNAPSHOT: SNAPSHOT_COLUMNS,
     ResourceKind.IMAGE: IMAGE_COLUMNS,
 }
-
-
-#: Columns below this priority are shown even at the cost of a narrower name.
-ESSENTIAL = 3
-
-
-def fit_columns(columns: tuple[Column, ...], width: int, *, with_region: bool) -> list[Column]:
-    """The columns that fit `width` (one space between each), most important kept first.
-
-    The flexible column counts at its minimum width while choosing, then takes whatever is
-    left, so a long name never pushes out the state. The declared order is kept on screen.
-    """
-    chosen = ([REGION] if with_region else []) + list(columns)
-    # Essential columns may squeeze the name to its minimum; the rest only fit beside a
-    # name at its full width.
-    flex_extra = sum(c.width - c.min_width for c in chosen if c.flex)
-    kept: list[Column] = []
-    used = 0
-    for column in sorted(chosen, key=lambda c: c.priority):
-        needed = (column.min_width if column.flex else column.width) + (1 if kept else 0)
-        reserve = flex_extra if column.priority >= ESSENTIAL and not column.flex else 0
-        if used + needed + reserve <= width or not kept:
-            kept.append(column)
-            used += needed
-    spare = max(0, width - used)
-    return [replace(c, width=c.min_width + spare) if c.flex else c for c in chosen if c in kept]

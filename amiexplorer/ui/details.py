@@ -165,24 +165,24 @@ def image_details(image: Image, graph: RelationGraph, now: datetime) -> Details:
         ("Owner", "this account" if image.owned else image.owner_id),
         ("Created", f"{fmt.timestamp(image.creation_date)} ({fmt.age(image.creation_date, now)})"),
         ("Size", fmt.size_gib(image.size_gib)),
-        ("Architecture", image.architecture or "-"),
-        ("Platform", image.platform_details or "-"),
-        ("Root device", f"{image.root_device_type or '-'} {image.root_device_name or ''}".strip()),
-        ("Virtualization", image.virtualization_type or "-"),
-        ("Deprecation", fmt.timestamp(image.deprecation_time)),
-        ("Last launched", fmt.timestamp(image.last_launched_time)),
-        ("Deregistration protection", image.deregistration_protection or "-"),
+        # What a decision to share, keep or deregister rests on comes first, where a panel
+        # at 80x24 still shows it without scrolling; the image's make-up follows.
+        ("Used by", _usage_words(image, graph)),
+        *([("References", referenced)] if (referenced := usage.references_in_words()) else []),
         *management_fields(image, graph),
         *(
             _sharing_fields(image.is_public, image.shared_with, _attribute_problem(image, graph))
             if image.owned
             else []
         ),
-        ("Used by", _usage_words(image, graph)),
+        ("Deregistration protection", image.deregistration_protection or "-"),
+        ("Last launched", fmt.timestamp(image.last_launched_time)),
+        ("Deprecation", fmt.timestamp(image.deprecation_time)),
+        ("Architecture", image.architecture or "-"),
+        ("Platform", image.platform_details or "-"),
+        ("Root device", f"{image.root_device_type or '-'} {image.root_device_name or ''}".strip()),
+        ("Virtualization", image.virtualization_type or "-"),
     ]
-    referenced = usage.references_in_words()
-    if referenced:
-        details.fields.append(("References", referenced))
     details.tags = list(image.tags)
     details.table_title = "Block device mappings"
     details.table = [
@@ -246,16 +246,17 @@ def snapshot_details(snapshot: Snapshot, graph: RelationGraph, now: datetime) ->
         ("Region", snapshot.region),
         ("Size", fmt.size_gib(snapshot.volume_size_gib)),
         ("Started", f"{fmt.timestamp(snapshot.start_time)} ({fmt.age(snapshot.start_time, now)})"),
-        ("Storage tier", snapshot.storage_tier),
-        ("Encrypted", _yes_no(snapshot.encrypted)),
-        ("KMS key", snapshot.kms_key_id or "-"),
-        ("Source volume", snapshot.volume_id or "-"),
-        ("Origin", ref.origin.value if ref else "a volume snapshot"),
         ("Owner", snapshot.owner_id),
+        # Who manages it and who may read it first (see image_details); its make-up follows.
         *management_fields(snapshot, graph),
         *_sharing_fields(
             snapshot.is_public, snapshot.shared_with, _attribute_problem(snapshot, graph)
         ),
+        ("Origin", ref.origin.value if ref else "a volume snapshot"),
+        ("Source volume", snapshot.volume_id or "-"),
+        ("Storage tier", snapshot.storage_tier),
+        ("Encrypted", _yes_no(snapshot.encrypted)),
+        ("KMS key", snapshot.kms_key_id or "-"),
     ]
     details.tags = list(snapshot.tags)
     for image in graph.images_of_snapshot(snapshot.snapshot_id):

@@ -6,6 +6,8 @@ from datetime import datetime
 
 import humanize
 
+from amiexplorer.sizes import format_gib
+
 #: Colours per state, by meaning rather than by kind: green is healthy, yellow is in flux.
 STATE_STYLES = {
     "running": "green",
@@ -37,12 +39,10 @@ def state_style(state: str) -> str:
 
 
 def size_gib(gib: int | None) -> str:
-    """A size given in GiB, the way AWS bills it: '8 GiB', '1.5 TiB'."""
+    """A size given in GiB, as everywhere else (amiexplorer.sizes): '8 GiB', '1.5 TiB'."""
     if gib is None:
         return "-"
-    if gib < 1024:
-        return f"{gib:,} GiB"
-    return str(humanize.naturalsize(gib * 1024**3, binary=True, format="%.1f"))
+    return format_gib(gib)
 
 
 def age(when: datetime | None, now: datetime) -> str:
@@ -74,12 +74,15 @@ def timestamp(when: datetime | None) -> str:
 
 
 def sharing(is_public: bool | None, shared_with: tuple[str, ...] | None) -> str:
-    """'PUBLIC', 'shared with 2 accounts', 'private', or '?' while unknown."""
+    """'PUBLIC', 'shared ×2', 'private', or '?' while unknown.
+
+    The count is of accounts, organizations and OUs together (the details name them); the
+    word and a count up to 999 fit the Sharing column's 11 cells, so it is never cut off.
+    """
     if is_public:
         return "PUBLIC"
     if shared_with:
-        n = len(shared_with)
-        return f"shared ({n} account{'s' if n != 1 else ''})"
+        return f"shared ×{len(shared_with)}"
     if is_public is None and shared_with is None:
         return "?"
     return "private"

@@ -4,9 +4,10 @@ Pure Python (no widgets), so it can be measured on its own. It is built for 100,
 
 - the scope's rows are sorted once (the "base") and re-sorted only when the inventory, the
   scope or the order changed, never for a keystroke: filtering keeps the base's order;
-- every row's search text is computed once per resource object and kept beside the base,
-  ahead of need: after a load, `warm` computes them a slice at a time between keystrokes, so
-  the first `/` keystroke does not pay for 100,000 of them (0.3 s);
+- every row's search text (what its own cells say, with descriptions and tags) is computed
+  once per resource object and kept beside the base, ahead of need: after a load, `warm`
+  computes them a slice at a time between keystrokes, so the first `/` keystroke does not pay
+  for 100,000 of them (half a second);
 - a filter is a substring test per row over those texts, and typing one more letter only
   narrows the previous result instead of scanning every row again.
 """
@@ -20,7 +21,8 @@ from itertools import compress
 from typing import Any
 
 from amiexplorer.aws.models import Image, Instance, ResourceKind, Snapshot, Volume
-from amiexplorer.ui.columns import COLUMNS, Column, RowContext
+from amiexplorer.ui.column_fit import Layout, telling_apart
+from amiexplorer.ui.columns import COLUMNS, REGION, Column, RowContext, Words
 
 #: The attribute holding each kind's id (faster than the `id` property on 100,000 rows).
 _ID_ATTRIBUTE = {
@@ -33,30 +35,53 @@ _ID_ATTRIBUTE = {
 
 #: How many recent filters' results are kept (for backspace), newest last.
 _RECENT_FILTERS = 16
-#: Search texts computed per slice of `RowModel.warm` (about 10 ms of CPU).
-WARM_SLICE = 3000
+#: Search texts computed per slice of `RowModel.warm` (a few ms of CPU: a keystroke waits for
+#: one slice at most; each text holds every cell of the row's own, about 3 µs).
+WARM_SLICE = 1500
+#: At most this many names are compared to choose the name column's width (evenly spread).
+LAYOUT_SAMPLE = 4000
 
 
-def search_text(resource: Any) -> str:
-    """Everything `/` matches: ids, names, descriptions and tag values, lower-cased."""
-    parts: list[str]
+def _hidden(resource: Any) -> list[str]:
+    """What `/` matches beyond the cells' own words: descriptions, the ids a row names (some
+    in cells that depend on other resources), tag values (the Name tag among them), region."""
     if isinstance(resource, Snapshot):
-        parts = [resource.snapshot_id, resource.description, resource.volume_id or ""]
+        parts = [resource.description, resource.volume_id or ""]
     elif isinstance(resource, Image):
-        parts = [resource.image_id, resource.name or "", resource.description]
+        parts = [resource.description]
     elif isinstance(resource, Instance):
-        parts = [
-            resource.instance_id,
-            resource.instance_type,
-            resource.image_id or "",
-            resource.private_ip or "",
-        ]
+        parts = [resource.image_id or ""]
     elif isinstance(resource, Volume):
-        parts = [resource.volume_id, resource.snapshot_id or "", *resource.instance_ids]
+        parts = list(resource.instance_ids)
     else:
         parts = [resource.id]
     parts += [value for _key, value in resource.tags]
     parts.append(resource.region)
+    return parts
+
+
+#: The cells `/` matches, per class of resource: those whose text is the resource's own.
+_WORDS: dict[type, tuple[Words, ...]] = {
+    cls: tuple(c.words for c in COLUMNS[kind] if c.words is not None)
+    for cls, kind in (
+        (Instance, ResourceKind.INSTANCE),
+        (Volume, ResourceKind.VOLUME),
+        (Snapshot, ResourceKind.SNAPSHOT),
+        (Image, ResourceKind.IMAGE),
+    )
+}
+
+
+def search_text(resource: Any) -> str:
+    """Everything `/` matches, lower-cased: the text of each cell that depends on the resource
+    alone (id, name, state, type, size, sharing, ...), then descriptions, ids the row names,
+    tag values and the region.
+
+    Cells that depend on the time (ages) or on other resources (Attached to, Used by) are left
+    out: the text is computed once per resource object and must not go stale.
+    """
+    parts = [words(resource) for words in _WORDS.get(type(resource), ())]
+    parts += _hidden(resource)
     return "\n".join(parts).lower()
 
 
@@ -92,6 +117,8 @@ class RowModel:
         # The rows of the result shown last, and its positions (see _rows_at).
         self._shown_positions: Sequence[int] | None = None
         self._shown_rows: list[Any] = []
+        # What the scope's rows ask of the columns, and what it was read from.
+        self._layout: tuple[tuple[Any, ...], Layout] | None = None
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -229,6 +256,36 @@ class RowModel:
         self._last_terms = ()
         self._recent.clear()
         self._shown_positions = None
+
+    def layout(self, ctx: RowContext) -> Layout:
+        """What the rows ask of the columns: a Region column when the scope is every region
+        and more than one is loaded, and a Name column wide enough to tell the names apart.
+
+        Read from the scope's rows, not the filter's (the columns do not jump as one types),
+        from an evenly spread sample of at most LAYOUT_SAMPLE names.
+        """
+        inventory = getattr(ctx.relations, "inventory", None)
+        regions = tuple(getattr(inventory, "regions", ()))
+        shown = regions if self.region is None else (self.region,)
+        # Not read again for every change of the inventory (a page, a state): only when the
+        # rows come and go. Names rarely change, and the columns should not move on their own.
+        key = (shown, len(self._base))
+        if self._layout is not None and self._layout[0] == key:
+            return self._layout[1]
+        name_width = None
+        base = self._base
+        if base and self.kind in _ID_ATTRIBUTE:
+            # Names (Name tags, AMI names), not descriptions: a snapshot's description is cut
+            # wherever the column ends; its id tells it apart.
+            step = max(1, len(base) // LAYOUT_SAMPLE)
+            name_width = telling_apart([r.name for r in base[::step] if r.name])
+        layout = Layout(
+            with_region=len(shown) > 1,
+            region_width=max(map(len, shown), default=REGION.width),
+            name_width=name_width,
+        )
+        self._layout = (key, layout)
+        return layout
 
     def index_of(self, resource_id: str | None) -> int | None:
         """The row index of a resource, or None when it is not shown."""

@@ -90,8 +90,9 @@ async def test_create_image_end_to_end(
     assert all(finished[s].succeeded for s in snapshots)  # followed along with the image
     assert sum(slept) >= 12
     assert loaded.inventory.images[image_id].state == "available"
-    dry, done = log_lines(action_log)
-    assert (dry["outcome"], done["outcome"]) == ("dry-run-ok", "done")
+    dry, sent, done = log_lines(action_log)
+    assert (dry["outcome"], sent["outcome"], done["outcome"]) == ("dry-run-ok", "sent", "done")
+    assert sent["parameters"] == done["parameters"] and not sent["dry_run"]
     assert done["new_ids"] == [image_id] and done["resource_ids"] == [instance]
     assert done["parameters"]["Name"] == request.name
     assert done["parameters"]["NoReboot"] is False

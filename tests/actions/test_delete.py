@@ -65,10 +65,11 @@ async def test_delete_snapshot_end_to_end(
     assert len(calls(demo_server, "DeleteSnapshot")) == 2
     assert await _snapshot_ids(loaded, "us-east-1", [snapshot_id]) == set()
     assert snapshot_id not in loaded.inventory.snapshots
-    dry, done, _again = log_lines(action_log)
+    dry, sent, done, _again = log_lines(action_log)
     assert dry["outcome"] == "dry-run-ok" and dry["dry_run"] is True
+    assert sent["outcome"] == "sent" and sent["dry_run"] is False
     assert done["outcome"] == "done" and done["dry_run"] is False
-    for line in (dry, done):
+    for line in (dry, sent, done):
         assert line["account"] == "123456789012"
         assert line["region"] == "us-east-1"
         assert line["action"] == "DeleteSnapshot"
@@ -186,24 +187,30 @@ async def test_a_failing_region_fails_its_items_and_the_others_are_deleted(
     assert final == {east[0]: "done", east[1]: "done", west: "failed"}
 
 
-async def test_a_snapshot_that_became_in_use_fails_alone(
+async def test_a_snapshot_that_became_in_use_is_refused_alone(
     runner: ActionRunner,
     loaded: Account,
     world: Planted,
+    demo_server: DemoServer,
     action_log: ActionLog,
 ) -> None:
     first, second, third = _orphans(world, "us-east-1")[:3]
     plan = runner.plan(DeleteSnapshotsRequest((first, second, third)))
     # Meanwhile, someone registers an image naming the second snapshot.
-    image = ec2_backend("us-east-1").amis[sorted(world.images["us-east-1"])[0]]
+    image_id = sorted(world.images["us-east-1"])[0]
+    image = ec2_backend("us-east-1").amis[image_id]
     mappings = imaging.block_device_mappings(image)
     extra = {"DeviceName": "/dev/sdz", "Ebs": {"SnapshotId": second, "VolumeSize": 8}}
     imaging.set_block_device_mappings(image, [*mappings, extra])
     report = await runner.execute(plan, Confirmation(count=3))
     results = _by_id(report.results)
     assert results[first].outcome is results[third].outcome is Outcome.DONE
-    assert results[second].outcome is Outcome.FAILED
-    assert results[second].code == "InvalidSnapshot.InUse"
+    # The re-read before the first call saw the new user: refused, never sent.
+    assert results[second].outcome is Outcome.REFUSED
+    assert results[second].message.startswith("changed since it was loaded: ")
+    assert image_id in results[second].message and results[second].blocking_ids == (image_id,)
+    sent = [r.params["SnapshotId"] for r in calls(demo_server, "DeleteSnapshot", dry_run=False)]
+    assert sorted(sent) == sorted([first, third])
     assert await _snapshot_ids(loaded, "us-east-1", [first, second, third]) == {second}
     assert second in loaded.inventory.snapshots and first not in loaded.inventory.snapshots
     final = {
@@ -213,6 +220,6 @@ async def test_a_snapshot_that_became_in_use_fails_alone(
     }
     assert final == {
         first: ("done", None),
-        second: ("failed", "InvalidSnapshot.InUse"),
+        second: ("refused", None),
         third: ("done", None),
     }

@@ -23,7 +23,14 @@ from amiexplorer.aws.inventory import RegionState
 from amiexplorer.aws.models import ResourceKind
 from amiexplorer.aws.watch import ResourceGone, WatchTarget
 from amiexplorer.demo import DemoServer, ManualClock, Planted
-from tests.actions.conftest import MUTATING_ACTIONS, calls, follow, log_lines, stepping_watcher
+from tests.actions.conftest import (
+    MUTATING_ACTIONS,
+    STILL_REGIONS,
+    calls,
+    follow,
+    log_lines,
+    stepping_watcher,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -85,13 +92,27 @@ async def test_an_image_launch_templates_name_needs_its_id_typed(
     assert plan.needs.image_ids == (configured,)
 
 
-async def test_instances_running_an_image_give_a_warning(
-    still_runner: ActionRunner, still_world: Planted
+async def test_an_image_instances_use_is_refused_naming_them(
+    still_runner: ActionRunner, still_world: Planted, demo_server: DemoServer
 ) -> None:
-    image_id, instances = sorted(still_world.image_instances.items())[0]
-    plan = still_runner.plan(DeregisterImagesRequest((image_id,)))
-    warning = next(w for w in plan.warnings if "instances run" in w.message)
-    assert set(warning.resource_ids) == set(instances)
+    # Running and stopped instances alike: neither could be replaced, scaled out or
+    # recovered from a deregistered image.
+    checked = 0
+    for image_id, instances in sorted(still_world.image_instances.items()):
+        region = still_world.region_of.get(image_id)
+        if region not in STILL_REGIONS or image_id not in still_world.images[region]:
+            continue
+        checked += 1
+        plan = still_runner.plan(DeregisterImagesRequest((image_id,)))
+        assert not plan.steps and not plan.needs.count
+        (refused,) = plan.refused
+        assert set(refused.blocking_ids) == set(instances)
+        assert f"image {image_id} is in use by instance" in refused.message
+        assert "replaced, scaled out or recovered" in refused.message
+        report = await still_runner.execute(plan, Confirmation(count=2))
+        assert [r.outcome for r in report.results] == [Outcome.REFUSED]
+    assert checked >= 2
+    _nothing_sent(demo_server)
 
 
 async def test_encrypted_snapshots_and_their_images_are_never_made_public(

@@ -149,7 +149,10 @@ async def test_make_private_removes_everyone_and_skips_what_is_private(
     private = _plain_image(world, loaded)
     plan = runner.plan(MakePrivateRequest((public_image, public_snapshot, private)))
     (skipped,) = plan.skipped
-    assert skipped.resource_ids == (private,) and "already private" in skipped.message
+    assert skipped.resource_ids == (private,)
+    # Its sharing was not read (no sharing pass): p says what it would leave in place.
+    assert "not public: nothing to remove" in skipped.message, skipped.message
+    assert "not read yet" in skipped.message
     assert plan.needs.count == 2
     report = await runner.execute(plan, Confirmation(count=2))
     outcomes = {r.resource_ids[0]: r.outcome for r in report.results}

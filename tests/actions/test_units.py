@@ -169,7 +169,7 @@ def test_estimate_describes_itself() -> None:
     estimate = Estimate(resources=7, gib=1229, monthly_usd=61.44)
     assert estimate.describe() == "delete 7 resources, 1.2 TiB, ~$61.44/month (estimate)"
     assert Estimate(1, 8, 0.4).describe("deregister") == (
-        "deregister 1 resource, 8.0 GiB, ~$0.40/month (estimate)"
+        "deregister 1 resource, 8 GiB, ~$0.40/month (estimate)"
     )
 
 

@@ -306,6 +306,29 @@ BAD_INPUTS = [
         deadline=None,
     ),
     BadInput(
+        "config-keymap-not-a-table",
+        _config_text("keymap = 3\n"),
+        ("config file {tmp}/bad.toml: [keymap] must be a table", 'like filter = "f"'),
+        deadline=None,
+    ),
+    BadInput(
+        "config-keymap-key-not-a-string",
+        _config_text("[keymap]\nfilter = 5\n"),
+        ("config file {tmp}/bad.toml: keymap.filter must be a non-empty string, not 5",),
+        deadline=None,
+    ),
+    BadInput(
+        # Themes are Textual's: the TUI alone knows them (the demo gets it that far).
+        "config-unknown-theme",
+        lambda tmp, _urls: (
+            (tmp / "bad.toml").write_text('theme = "solarised"\n'),
+            (["--demo", "--config", str(tmp / "bad.toml")], {}),
+        )[1],
+        ("config file {tmp}/bad.toml: theme 'solarised' does not exist; choose one of",),
+        paths=("tui",),
+        deadline=None,
+    ),
+    BadInput(
         "aws-config-file-fifo",
         lambda tmp, _urls: (os.mkfifo(tmp / "aws-config"), ([], dict(FAKE_KEYS)))[1],
         ("AWS_CONFIG_FILE {tmp}/aws-config is not a regular file",),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from typing import Any
 
 import boto3
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Checkbox, Static
 
 from amiexplorer.aws.account import Account
 from amiexplorer.aws.models import Image, Snapshot
@@ -73,6 +77,21 @@ async def confirm(pilot: Pilot[Any], *typed: str) -> str:
     await pilot.press(*typed, "ctrl+s")
     await wait_for_screen(pilot, ResultsDialog)
     return screen_text(pilot)
+
+
+def dialog_text(screen: Screen[Any]) -> str:
+    """What a dialog's texts and tick boxes say, unwrapped, blanks and breaks as one space.
+
+    The screen wraps a dialog's long lines inside its border; this reads the same texts
+    (the renderables its widgets show) on one line each, so a phrase is found whole.
+    """
+    console = Console(width=500, file=io.StringIO(), record=True, color_system=None)
+    for widget in screen.query("Static, Checkbox"):
+        if isinstance(widget, Checkbox):
+            console.print(str(widget.label))
+        elif isinstance(widget, Static):
+            console.print(widget.content)
+    return " ".join(console.export_text().split())
 
 
 def calls(server: DemoServer, action: str) -> list[RecordedRequest]:

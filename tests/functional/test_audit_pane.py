@@ -59,7 +59,7 @@ async def test_audit_pane_groups_jumps_folds_and_filters(
             for code in FindingCode
         }  # fmt: skip
         assert found[FindingCode.ORPHANED_SNAPSHOT] == _orphans(world)
-        assert found[FindingCode.UNUSED_IMAGE] == set(world.unused_images)
+        assert found[FindingCode.UNUSED_IMAGE] == set(world.unused_images - world.pending_images)
         assert found[FindingCode.UNATTACHED_VOLUME] == set(world.unattached_volumes)
         assert found[FindingCode.PUBLIC_SNAPSHOT] == set(world.public_snapshots)
         text = screen_text(pilot)

@@ -375,7 +375,7 @@ async def test_mouse_click_selects_a_row(make_app: AppFactory) -> None:
 
 async def test_keymap_from_the_config_file(make_app: AppFactory) -> None:
     app = await make_app(
-        Settings(keymap={"filter": "f", "snapshots": "s", "retry-regions": "ctrl+r"})
+        Settings(keymap={"filter": "f", "snapshots": "S", "retry-regions": "ctrl+r"})
     )
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -383,7 +383,7 @@ async def test_keymap_from_the_config_file(make_app: AppFactory) -> None:
         hint = explorer(pilot).query_one(RegionsPane).retry_hint
         assert hint == f"{app.get_key_display(Binding('ctrl+r', ''))} retries this region"
         assert hint != "R retries this region"
-        await pilot.press("s")
+        await pilot.press("S")
         assert explorer(pilot).kind is ResourceKind.SNAPSHOT
         await pilot.press("f")
         assert isinstance(app.focused, Prompt)

@@ -8,6 +8,7 @@ Tests add what they measured to `FIGURES`; the terminal summary prints the total
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -36,13 +37,33 @@ LOADER_ACTIONS = frozenset(
     }
 )
 
-#: What the reliability tests measured in this process (see `record_figures`).
+#: What the reliability tests measured in this process (see `record_figures`): counts, and
+#: the seconds the random-key runs took.
 FIGURES: Counter[str] = Counter()
+#: What each random-key harness did, in the order the summary prints (see `record_random_run`).
+RANDOM_FIGURES = (
+    "keys", "writes", "bursts", "resizes", "resizes_to_20x8", "dialogs_opened",
+    "screens_reached", "app_runs", "quits", "crashes", "hangs", "seconds",
+)  # fmt: skip
+#: Where the figures also go, as JSON, when set (for `bench/random_keys.py`).
+FIGURES_FILE = "AMIEXPLORER_RELIABILITY_FIGURES"
 
 
-def record_figures(**counts: int) -> None:
+def record_figures(**counts: float) -> None:
     """Add to the figures printed at the end of the run (faults, requests, keys, ...)."""
-    FIGURES.update(counts)
+    for name, value in counts.items():
+        FIGURES[name] += value  # type: ignore[assignment]  # seconds are not a count
+
+
+def record_random_run(harness: str, **figures: float) -> None:
+    """Add a random-key run's figures (keys, bursts, resizes, ...) to its harness's line.
+
+    Its keys and crashes count in the session's totals too.
+    """
+    unknown = set(figures) - set(RANDOM_FIGURES)
+    assert not unknown, f"not a random-key figure: {sorted(unknown)}"
+    record_figures(**{f"random.{harness}.{name}": value for name, value in figures.items()})
+    record_figures(keys_pressed=figures.get("keys", 0), crashes=figures.get("crashes", 0))
 
 
 @pytest.fixture(scope="session")
@@ -91,6 +112,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     """One section with the figures, when any reliability test ran."""
     if not FIGURES:
         return
+    if os.environ.get(FIGURES_FILE):
+        with open(os.environ[FIGURES_FILE], "w") as file:
+            json.dump(dict(FIGURES), file, indent=1, sort_keys=True)
     terminalreporter.section("reliability figures")
     faults = {k.split(".", 1)[1]: v for k, v in sorted(FIGURES.items()) if k.startswith("faults.")}
     terminalreporter.write_line(
@@ -99,14 +123,31 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     )
     for name in ("requests", "inventory_differences", "crashes", "keys_pressed"):
         terminalreporter.write_line(f"{name.replace('_', ' ')}: {FIGURES.get(name, 0)}")
+    for line in random_run_lines(FIGURES):
+        terminalreporter.write_line(line)
     for name, value in sorted(FIGURES.items()):
-        if not name.startswith("faults.") and name not in (
+        if not name.startswith(("faults.", "random.")) and name not in (
             "requests",
             "inventory_differences",
             "crashes",
             "keys_pressed",
         ):
             terminalreporter.write_line(f"{name.replace('_', ' ')}: {value}")
+
+
+def random_run_lines(figures: Counter[str] | dict[str, float]) -> list[str]:
+    """One line per random-key harness: `random keys (pilot, read-only): 1034 keys, ...`."""
+    harnesses = sorted({name.split(".")[1] for name in figures if name.startswith("random.")})
+    lines = []
+    for harness in harnesses:
+        parts = []
+        for name in RANDOM_FIGURES:
+            value = figures.get(f"random.{harness}.{name}")
+            if value is not None:
+                shown = f"{value:.1f} s" if name == "seconds" else f"{value:g} "
+                parts.append(shown if name == "seconds" else shown + name.replace("_", " "))
+        lines.append(f"random keys ({harness}): {', '.join(parts)}")
+    return lines
 
 
 # Driving the app through the proxy ----------------------------------------------------------

@@ -63,3 +63,11 @@ def test_bad_files_name_the_key_and_what_is_allowed(
 def test_parse_settings_rejects_empty_keymap_value() -> None:
     with pytest.raises(ConfigError, match=r"keymap\.filter must be a non-empty string"):
         parse_settings({"keymap": {"filter": ""}})
+
+
+def test_a_long_unknown_name_is_cut_with_an_ellipsis() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_settings({"prices": {"g" * 200: 1.0}})
+    message = str(caught.value)
+    assert f"unknown key prices.{'g' * 38}…;" in message
+    assert "g" * 60 not in message

@@ -19,6 +19,7 @@ import pytest
 from amiexplorer.aws.account import Account
 from amiexplorer.aws.connect import connect
 from amiexplorer.aws.session import AwsSession, ConnectionSettings
+from amiexplorer.config import Settings, Thresholds
 from amiexplorer.ui.app import AmiExplorerApp
 from tests.data.test_bad_starts import FAKE_KEYS, sealed
 from tests.unpatched.server import UnpatchedMoto
@@ -56,11 +57,15 @@ def unpatched_settings(server: UnpatchedMoto, **overrides: Any) -> ConnectionSet
     return ConnectionSettings(**values)
 
 
+#: The world is seeded just before each test: no grace period, or nothing would be a leftover.
+NO_GRACE = Settings(thresholds=Thresholds(grace_hours=0))
+
+
 async def unpatched_app(server: UnpatchedMoto, **overrides: Any) -> AmiExplorerApp:
     """The real app over the unpatched world (read-only: these tests change nothing)."""
     overrides.setdefault("read_only", True)
     connection = await connect(AwsSession(unpatched_settings(server, **overrides)))
-    return AmiExplorerApp(Account(connection))
+    return AmiExplorerApp(Account(connection), NO_GRACE)
 
 
 def audit_argv(server: UnpatchedMoto, output: Path, *extra: str) -> list[str]:
@@ -75,6 +80,8 @@ def audit_argv(server: UnpatchedMoto, output: Path, *extra: str) -> list[str]:
         "json",
         "--output",
         str(output),
+        "--grace-hours",
+        "0",
         *extra,
     ]
 

@@ -1,13 +1,17 @@
 """The confirmation: everything a plan will touch, and what must be typed before it runs.
 
-A bulk action (2 or more resources) requires the number of resources; making something
-public requires the word `public`; an image that launch templates or configurations name
-requires its id. Nothing runs from here: the dialog only returns a `Confirmation`.
+It restates every choice made in the form (see `restate`) and lists every target with its
+region and size. A bulk action (2 or more resources) requires the number of resources;
+making something public requires the word `public`; an image that launch templates or
+configurations name requires its id. A tick box may re-plan (deregister without the
+snapshots, make private for accounts too): what is to be typed follows the new plan.
+Nothing runs from here: the dialog only returns a `Confirmation` with the plan it confirms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.table import Table
@@ -16,14 +20,46 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Static
 
-from amiexplorer.aws.action_plan import Confirmation, Plan
+from amiexplorer.aws.action_plan import Confirmation, ConfirmationNeeds, Plan, Step
+from amiexplorer.aws.action_requests import CreateVolumeRequest
 from amiexplorer.aws.inventory import Inventory
+from amiexplorer.aws.models import Identity
 from amiexplorer.ui import formatting as fmt
+from amiexplorer.ui.dialogs.fresh_keys import AnswersFreshKeysOnly
+from amiexplorer.ui.dialogs.restate import (
+    Line,
+    instance_volume_gib,
+    new_volume_gib,
+    restate,
+)
 from amiexplorer.ui.widgets.toggles import TickBox
 
 Replan = Callable[[bool], Plan]
+
+
+@dataclass(frozen=True, slots=True)
+class Toggle:
+    """A tick box of the confirmation that re-plans: its label, the re-planning, its start."""
+
+    label: str
+    replan: Replan
+    #: Whether the box starts ticked (the plan shown first is the one for this value).
+    value: bool = True
+
+
+#: A toggle, or (label, replan) for one that starts ticked.
+ToggleSpec = Toggle | tuple[str, Replan]
+
+
+def as_toggle(spec: ToggleSpec | None) -> Toggle | None:
+    """The Toggle a spec describes."""
+    if spec is None or isinstance(spec, Toggle):
+        return spec
+    label, replan = spec
+    return Toggle(label, replan)
 
 
 def _size_of(inventory: Inventory, resource_id: str) -> str:
@@ -35,6 +71,20 @@ def _size_of(inventory: Inventory, resource_id: str) -> str:
         if isinstance(value, int):
             return fmt.size_gib(value)
     return ""
+
+
+def step_size(plan: Plan, step: Step, resource_id: str, inventory: Inventory) -> str:
+    """The size a step is about: what it creates (the volume asked for), else its resource."""
+    request = plan.request
+    if step.action == "CreateVolume" and isinstance(request, CreateVolumeRequest):
+        return fmt.size_gib(new_volume_gib(request, inventory))
+    if step.action in ("CreateImage", "CreateSnapshots"):
+        instance = inventory.instances.get(resource_id)
+        if instance is not None:
+            boot = not step.params.get("InstanceSpecification", {}).get("ExcludeBootVolume")
+            total = instance_volume_gib(instance, inventory, boot=boot)
+            return fmt.size_gib(total) if total is not None else ""
+    return _size_of(inventory, resource_id)
 
 
 def plan_table(plan: Plan, inventory: Inventory) -> Table:
@@ -51,14 +101,25 @@ def plan_table(plan: Plan, inventory: Inventory) -> Table:
         for resource_id in step.resource_ids:
             resource: Any = inventory.get(resource_id)
             name = getattr(resource, "name", None) or getattr(resource, "description", "") or ""
-            table.add_row(
-                step.action, resource_id, step.region, _size_of(inventory, resource_id), name
-            )
+            size = step_size(plan, step, resource_id, inventory)
+            table.add_row(step.action, resource_id, step.region, size, name)
     return table
 
 
-def _notes(plan: Plan) -> Text:
+def choices_table(lines: Sequence[Line]) -> Table:
+    """The restated choices: one labelled line each, wrapped (never cut)."""
+    table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(ratio=1)
+    for line in lines:
+        table.add_row(line.label, Text(line.text, style="bold yellow" if line.warning else ""))
+    return table
+
+
+def _notes(plan: Plan, notices: Iterable[str] = ()) -> Text:
     text = Text()
+    for notice in notices:
+        text.append(f"⚠ {notice}\n", style="bold yellow")
     for warning in plan.warnings:
         text.append(f"⚠ {warning.message}\n", style="bold yellow")
     for item in plan.refused:
@@ -70,12 +131,38 @@ def _notes(plan: Plan) -> Text:
     return text
 
 
-class ConfirmDialog(ModalScreen[tuple[Confirmation, Plan] | None]):
+def need_widgets(needs: ConfirmationNeeds) -> list[Widget]:
+    """A label and an input per thing to type (or how to go ahead when nothing is)."""
+    widgets: list[Widget] = []
+    if needs.count is not None:
+        widgets.append(
+            Static(f"Type {needs.count} (the number of resources) to confirm:", classes="label")
+        )
+        widgets.append(Input(placeholder=str(needs.count), id="count", type="integer"))
+    if needs.word is not None:
+        widgets.append(Static(f"Type the word {needs.word!r} to make it public:", classes="label"))
+        widgets.append(Input(placeholder=needs.word, id="word"))
+    for index, image_id in enumerate(needs.image_ids):
+        widgets.append(
+            Static(
+                f"Launch templates or configurations name {image_id}: type its id:",
+                classes="label",
+            )
+        )
+        widgets.append(Input(placeholder=image_id, id=f"image-{index}"))
+    if not widgets:
+        widgets.append(
+            Static("Press ctrl+s (or enter) to go ahead, esc to go back.", classes="label")
+        )
+    return widgets
+
+
+class ConfirmDialog(AnswersFreshKeysOnly, ModalScreen[tuple[Confirmation, Plan] | None]):
     """Shows the plan; returns what was typed with the plan it confirms, or None on esc."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "confirm", "Confirm", id="confirm", tooltip="Run the plan"),
-        Binding("escape", "cancel", "Cancel", id="cancel-confirm", tooltip="Do nothing"),
+        Binding("escape", "cancel", "Back", id="cancel-confirm", tooltip="Do nothing, go back"),
     ]
 
     DEFAULT_CSS = """
@@ -85,6 +172,8 @@ class ConfirmDialog(ModalScreen[tuple[Confirmation, Plan] | None]):
         border: thick $error; background: $surface; padding: 0 1;
     }
     ConfirmDialog VerticalScroll { height: auto; max-height: 1fr; }
+    ConfirmDialog #choices { margin-bottom: 1; }
+    ConfirmDialog #needs { height: auto; }
     ConfirmDialog #missing { color: $error; }
     ConfirmDialog .label { margin-top: 1; }
     /* A short terminal (80x24): one-line inputs, so the list of what changes keeps its room. */
@@ -100,61 +189,74 @@ class ConfirmDialog(ModalScreen[tuple[Confirmation, Plan] | None]):
         plan: Plan,
         inventory: Inventory,
         *,
-        toggle: tuple[str, Replan] | None = None,
+        toggle: ToggleSpec | None = None,
+        identity: Identity | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
+        """`identity` names this account's alias; `notices` are the form's own warnings."""
         super().__init__()
+        self.note_asked()
         self.plan = plan
         self.inventory = inventory
-        self.toggle = toggle
+        self.toggle = as_toggle(toggle)
+        self.identity = identity
+        self.notices = tuple(notices)
 
     def compose(self) -> ComposeResult:
-        """The plan, then one input per thing to type."""
-        needs = self.plan.needs
+        """What was chosen, the plan, then one input per thing to type."""
         with Vertical() as frame:
             frame.border_title = self.plan.title
             with VerticalScroll():
-                yield Static(plan_table(self.plan, self.inventory), id="plan")
-                yield Static(_notes(self.plan), id="notes")
+                yield Static(self._choices(), id="choices")
+                plan = Static(plan_table(self.plan, self.inventory), id="plan")
+                plan.display = bool(self.plan.steps)  # no table of calls when there are none
+                yield plan
+                yield Static(_notes(self.plan, self.notices), id="notes")
                 if self.toggle is not None:
-                    yield TickBox(self.toggle[0], value=True, id="toggle")
-                if needs.count is not None:
-                    yield Static(
-                        f"Type {needs.count} (the number of resources) to confirm:", classes="label"
-                    )
-                    yield Input(placeholder=str(needs.count), id="count", type="integer")
-                if needs.word is not None:
-                    yield Static(
-                        f"Type the word {needs.word!r} to make it public:", classes="label"
-                    )
-                    yield Input(placeholder=needs.word, id="word")
-                for index, image_id in enumerate(needs.image_ids):
-                    yield Static(
-                        f"Launch templates or configurations name {image_id}: type its id:",
-                        classes="label",
-                    )
-                    yield Input(placeholder=image_id, id=f"image-{index}")
-                if not (needs.count or needs.word or needs.image_ids):
-                    yield Static(
-                        "Press ctrl+s (or enter) to go ahead, esc to cancel.", classes="label"
-                    )
+                    yield TickBox(self.toggle.label, value=self.toggle.value, id="toggle")
+                with Vertical(id="needs"):
+                    yield from need_widgets(self.plan.needs)
             yield Static("", id="missing")
 
+    def _choices(self) -> Table:
+        return choices_table(restate(self.plan, self.inventory, self.identity))
+
     def on_mount(self) -> None:
-        """Focus the first thing to type."""
+        """Focus the first thing to type.
+
+        (Nothing here may expect a child: an esc typed in the burst that opened the dialog
+        can close it while its children mount, and they are gone by the time this runs.)
+        """
         inputs = list(self.query(Input))
         if inputs:
             inputs[0].focus()
 
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        """Re-plan (for instance without deleting the image's snapshots)."""
-        if self.toggle is not None:
-            self.plan = self.toggle[1](event.value)
-            self.query_one("#plan", Static).update(plan_table(self.plan, self.inventory))
-            self.query_one("#notes", Static).update(_notes(self.plan))
+    async def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        """Re-plan (without the image's snapshots, say); what is to be typed follows it."""
+        if self.toggle is None:
+            return
+        needs = self.plan.needs
+        self.plan = self.toggle.replan(event.value)
+        self.query_one("#choices", Static).update(self._choices())
+        shown = self.query_one("#plan", Static)
+        shown.update(plan_table(self.plan, self.inventory))
+        shown.display = bool(self.plan.steps)
+        self.query_one("#notes", Static).update(_notes(self.plan, self.notices))
+        self.query_one("#missing", Static).update("")
+        if self.plan.needs != needs:
+            # The number typed for the old plan means nothing for this one: type it afresh.
+            box = self.query_one("#needs", Vertical)
+            typing = self.focused is not None and box in self.focused.ancestors
+            await box.remove_children()
+            await box.mount_all(need_widgets(self.plan.needs))
+            inputs = list(box.query(Input))
+            if typing and inputs:
+                inputs[0].focus()
 
     def _confirmation(self) -> Confirmation:
-        count_text = self.query_one("#count", Input).value if self.plan.needs.count else ""
-        word = self.query_one("#word", Input).value.strip() if self.plan.needs.word else None
+        needs = self.plan.needs
+        count_text = self.query_one("#count", Input).value if needs.count is not None else ""
+        word = self.query_one("#word", Input).value.strip() if needs.word is not None else None
         typed = tuple(
             i.value.strip() for i in self.query(Input) if (i.id or "").startswith("image-")
         )
@@ -184,5 +286,5 @@ class ConfirmDialog(ModalScreen[tuple[Confirmation, Plan] | None]):
             self.action_confirm()
 
     def action_cancel(self) -> None:
-        """esc: nothing runs."""
+        """esc: nothing runs (the form it came from, if any, is shown again)."""
         self.dismiss(None)

@@ -2,12 +2,14 @@
 
 A dialog turns what was typed into a request, asks the runner to plan it (pure: no API
 call), and shows the plan's problems next to the form. Only a request without problems
-leaves the dialog; the explorer then preflights, confirms and runs it.
+goes on: the explorer preflights it and asks for a confirmation over the form, which stays
+open until the request is confirmed, so that esc on the confirmation comes back to it with
+everything still filled in (and a refusal of the preflight is shown in it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -20,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from amiexplorer.aws.account import Account
+from amiexplorer.aws.action_plan import Plan
 from amiexplorer.aws.action_requests import ActionRequest
 from amiexplorer.aws.actions import ActionRunner
 from amiexplorer.aws.validation import Problem
@@ -89,10 +92,18 @@ class FormDialog(ModalScreen[ActionRequest | None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012 (Textual types it so)
 
     TITLE = "Action"
+    #: The keys line under the form.
+    KEYS = "ctrl+s submit · esc cancel · tab next field"
+
+    #: What runs a submitted request while the form stays open (set by whoever opens the
+    #: dialog); without it, the dialog is dismissed with the request.
+    submit_to: Callable[[ActionRequest], None] | None = None
 
     def __init__(self, context: DialogContext) -> None:
         super().__init__()
         self.context = context
+        #: A submitted request is being checked (DryRun) or confirmed: no second submit.
+        self.checking = False
 
     def compose(self) -> ComposeResult:
         """Title, the subclass's fields, problems, and the keys."""
@@ -101,7 +112,7 @@ class FormDialog(ModalScreen[ActionRequest | None]):
             with VerticalScroll():
                 yield from self.fields()
             yield Static("", id="problems")
-            yield Static("ctrl+s submit · esc cancel · tab next field", id="keys")
+            yield Static(self.KEYS, id="keys")
 
     def fields(self) -> Iterable[Any]:
         """The widgets of the form (subclasses)."""
@@ -134,7 +145,9 @@ class FormDialog(ModalScreen[ActionRequest | None]):
         )
 
     def action_submit(self) -> None:
-        """Check everything without calling AWS; leave only with a request that has no problems."""
+        """Check everything without calling AWS; go on only with a request that has no problems."""
+        if self.checking:
+            return
         built = self.build()
         if isinstance(built, list):
             self.show_problems(built)
@@ -149,7 +162,23 @@ class FormDialog(ModalScreen[ActionRequest | None]):
         if not plan.steps and plan.refused:
             self.show_problems([r.message for r in plan.refused])
             return
-        self.dismiss(built)
+        if self.submit_to is None:
+            self.dismiss(built)
+            return
+        self.show_problems([])
+        self.checking = True
+        self.query_one("#keys", Static).update("checking permissions (DryRun)… · esc cancels")
+        self.submit_to(built)
+
+    def resume(self, problems: Iterable[Problem | str] = ()) -> None:
+        """The request went no further (not confirmed, or refused): the form is editable again."""
+        self.checking = False
+        self.query_one("#keys", Static).update(self.KEYS)
+        self.show_problems(problems)
+
+    async def confirmation_notices(self, plan: Plan) -> list[str]:
+        """Warnings of the form's own for the confirmation of `plan` (subclasses)."""
+        return []
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """enter on the last field submits; elsewhere it moves on."""

@@ -1,11 +1,13 @@
 """Per-item results of an action: done / refused (why) / failed (AWS error) / skipped.
 
-A refused item that names what blocks it (the image using a snapshot, the instance a volume
-is attached to) can be chosen with enter to jump to that resource.
+Above them, what was asked (as the confirmation restated it: who was given access, the size
+asked for). A refused item that names what blocks it (the image using a snapshot, the
+instance a volume is attached to) can be chosen with enter to jump to that resource.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -17,6 +19,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from amiexplorer.aws.action_plan import ActionReport, ItemResult, Outcome
+from amiexplorer.ui.dialogs.confirm import choices_table
+from amiexplorer.ui.dialogs.restate import Line
 from amiexplorer.ui.widgets.option_list import PagingOptionList
 
 _STYLE = {
@@ -60,16 +64,20 @@ class ResultsDialog(ModalScreen[str | None]):
     ResultsDialog OptionList { height: auto; max-height: 1fr; border: none; }
     """
 
-    def __init__(self, title: str, report: ActionReport) -> None:
+    def __init__(self, title: str, report: ActionReport, choices: Sequence[Line] = ()) -> None:
+        """`choices`: what was asked, restated (as the confirmation showed it)."""
         super().__init__()
         self.title_text = title
         self.report = report
+        self.choices = tuple(choices)
 
     def compose(self) -> ComposeResult:
         """A summary line and one entry per item."""
         with Vertical() as frame:
             frame.border_title = self.title_text
             yield Static(Text(self.report.summary(), style="bold"), id="summary")
+            if self.choices:
+                yield Static(choices_table(self.choices), id="choices")
             yield PagingOptionList(
                 *(
                     Option(result_line(item), id=str(index))

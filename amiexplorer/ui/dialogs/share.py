@@ -1,8 +1,9 @@
 """`s` on images or snapshots: who may launch them / create volumes from them.
 
-The dialog reads the current permissions when it opens (the one AWS call a dialog makes),
-adds and removes accounts (and, for images, organizations and units), makes public, or,
-with `p`, private again.
+The dialog reads the current permissions when it opens (the AWS calls a dialog makes), and
+the KMS keys of what is encrypted: who manages them is what the accounts given access need
+to know (the confirmation says). It adds and removes accounts (and, for images,
+organizations and units), makes public, or, with `p`, private again.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import Checkbox, Input, Static
 
+from amiexplorer.aws.account import Account
+from amiexplorer.aws.action_plan import Plan
 from amiexplorer.aws.action_requests import (
     ActionRequest,
     MakePrivateRequest,
@@ -24,6 +27,7 @@ from amiexplorer.aws.action_requests import (
 )
 from amiexplorer.aws.attributes import attributes_of
 from amiexplorer.aws.errors import describe_problem
+from amiexplorer.aws.kms_keys import KmsKey, encryption_keys, read_keys
 from amiexplorer.aws.models import Image, Snapshot
 from amiexplorer.aws.validation import (
     Problem,
@@ -32,11 +36,32 @@ from amiexplorer.aws.validation import (
     check_ou_arn,
 )
 from amiexplorer.ui.dialogs.form import FormDialog, explain, label, parse_list
+from amiexplorer.ui.dialogs.share_words import key_warnings
 from amiexplorer.ui.widgets.toggles import TickBox
 
 #: At most this many sharing reads at once when many resources are chosen.
 READ_CONCURRENCY = 8
-KEYS = "ctrl+s apply · p make private again (outside text fields) · esc cancel · tab next"
+
+
+async def read_unknown_sharing(account: Account, resource_ids: Iterable[str]) -> None:
+    """Read who the account's resources among `resource_ids` are shared with, where unknown.
+
+    What `p` removes and what it leaves is then said exactly; a failure leaves it unknown
+    (and said so).
+    """
+    inventory, own = account.inventory, account.identity.account_id
+    unknown = []
+    for resource_id in dict.fromkeys(resource_ids):
+        resource = inventory.images.get(resource_id) or inventory.snapshots.get(resource_id)
+        if resource is not None and resource.shared_with is None and resource.owner_id == own:
+            unknown.append(resource)
+    limit = asyncio.Semaphore(READ_CONCURRENCY)
+
+    async def read(resource: Image | Snapshot) -> None:
+        async with limit:
+            await account.load_attributes(resource)
+
+    await asyncio.gather(*(read(r) for r in unknown))
 
 
 def describe_sharing(resource: Image | Snapshot) -> str:
@@ -51,6 +76,7 @@ class ShareDialog(FormDialog):
     """Add and remove permissions of the images or snapshots in `context.resources`."""
 
     TITLE = "Share"
+    KEYS = "ctrl+s apply · p make private again (outside text fields) · esc cancel · tab next"
     # The fields scroll; the problems and keys below them stay in view on small screens.
     DEFAULT_CSS = """
     ShareDialog Checkbox { margin-top: 1; }
@@ -101,9 +127,32 @@ class ShareDialog(FormDialog):
         yield Static("", id="public-hint", classes="warning")
 
     def on_mount(self) -> None:
-        """Read the current permissions in the background."""
-        self.query_one("#keys", Static).update(KEYS)
+        """Read the current permissions, and the keys of what is encrypted, in the background."""
+        #: The KMS keys of the chosen resources, once read (see confirmation_notices).
+        self.keys: dict[str, KmsKey] = {}
+        self._keys_read = asyncio.Event()
         self.run_worker(self._load(), group="share-attributes", exit_on_error=False)
+        self.run_worker(self._load_keys(), group="share-keys", exit_on_error=False)
+
+    async def _load_keys(self) -> None:
+        """Who manages each key that encrypts a chosen snapshot (or an image's snapshots)."""
+        try:
+            snapshots = self.context.account.inventory.snapshots
+            found = encryption_keys(self.context.resources, snapshots)
+            wanted = {key: region for key, (region, _ids) in found.items()}
+            if wanted:
+                self.keys = await read_keys(self.context.account.pool, wanted)
+        finally:
+            self._keys_read.set()
+
+    async def confirmation_notices(self, plan: Plan) -> list[str]:
+        """What the accounts given an encrypted snapshot also need: its KMS key."""
+        request = plan.request
+        if not isinstance(request, ShareImagesRequest | ShareSnapshotsRequest):
+            return []
+        await self._keys_read.wait()
+        account = self.context.account
+        return key_warnings(request, account.inventory, self.keys, account.identity)
 
     async def _load(self) -> None:
         """Show each resource's current sharing, or why it could not be read."""

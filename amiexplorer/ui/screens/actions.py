@@ -6,7 +6,7 @@ key -> dialog (validates, no API call) -> plan -> DryRun preflight -> confirmati
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -20,15 +20,18 @@ from amiexplorer.aws.action_requests import (
 )
 from amiexplorer.aws.actions import ActionRunner
 from amiexplorer.aws.models import Image, Instance, ResourceKind, Snapshot, Volume
-from amiexplorer.ui.dialogs.confirm import ConfirmDialog, Replan
+from amiexplorer.ui.dialogs.confirm import ConfirmDialog, Replan, Toggle, ToggleSpec, as_toggle
 from amiexplorer.ui.dialogs.form import DialogContext, FormDialog
+from amiexplorer.ui.dialogs.restate import Line, restate
 from amiexplorer.ui.dialogs.results import ResultsDialog
 
 if TYPE_CHECKING:
     from amiexplorer.ui.screens.explorer import ExplorerScreen
 
 #: A request, its dialog title, and the confirm dialog's optional re-planning check box.
-Flow = tuple[ActionRequest, str, tuple[str, Replan] | None]
+Flow = tuple[ActionRequest, str, ToggleSpec | None]
+#: A flow made only when its turn comes (None: nothing left to do by then).
+LaterFlow = Callable[[], Flow | None]
 
 #: Actions that change AWS: hidden and refused in read-only mode.
 MUTATING_ACTIONS = frozenset({"create", "copy", "share", "make_private", "delete"})
@@ -40,6 +43,22 @@ class ActionKeys:
 
     def __init__(self, screen: ExplorerScreen) -> None:
         self.screen = screen
+        #: The title of the request whose calls are being sent, while they are.
+        self.sending: str | None = None
+
+    def reasons_to_stay(self) -> list[str]:
+        """Why quitting now would cost something: a change in flight, rows marked."""
+        reasons = []
+        if self.sending is not None:
+            reasons.append(
+                f"{self.sending}: the change is being sent to AWS. Quitting now leaves its "
+                "outcome unknown (the action log keeps what was sent)."
+            )
+        marked = len(self.screen.table.marked)
+        marked += len([m for m in self.screen.audit.table.marked if not m.startswith("group:")])
+        if marked:
+            reasons.append(f"{marked} row(s) are marked: quitting forgets the marks.")
+        return reasons
 
     def _runner(self) -> ActionRunner:
         settings = getattr(self.screen.app, "settings", None)
@@ -105,6 +124,22 @@ class ActionKeys:
         if not selection or not all(isinstance(r, Image | Snapshot) for r in selection):
             self.screen.complain("y copies images (4) or snapshots (3) to other regions")
             return
+        # Every region enabled for the account is a target, not only the loaded ones: read
+        # after the load (no call when every enabled region is loaded); asked here if not.
+        if self.screen.account.enabled_regions_known:
+            from amiexplorer.ui.dialogs.copy import CopyDialog
+
+            self._open(CopyDialog(self._context(selection)))
+            return
+        self.screen.run_worker(
+            partial(self._open_copy, selection),  # type: ignore[arg-type]  # as in run_request
+            group="regions",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    async def _open_copy(self, selection: list[Any]) -> None:
+        await self.screen.account.read_enabled_regions()
         from amiexplorer.ui.dialogs.copy import CopyDialog
 
         self._open(CopyDialog(self._context(selection)))
@@ -158,6 +193,21 @@ class ActionKeys:
                 toggle=self.deregister_toggle(ids),
             )
 
+    def private_toggle(self, resource_ids: tuple[str, ...]) -> Toggle:
+        """The confirm dialog's "remove the account shares too" box (off: p removes public)."""
+        runner = self._runner()
+        calls = {
+            "ResetSnapshotAttribute" if i.startswith("snap-") else "ResetImageAttribute"
+            for i in resource_ids
+        }
+        label = "also remove every share with accounts, organizations and OUs "
+        label += f"({', '.join(sorted(calls))})"
+
+        def replan(everyone: bool) -> Any:
+            return runner.plan(MakePrivateRequest(resource_ids, everyone=everyone))
+
+        return Toggle(label, replan, value=False)
+
     def deregister_toggle(self, image_ids: tuple[str, ...]) -> tuple[str, Replan]:
         """The confirm dialog's "also delete their snapshots" box (on by default)."""
         runner = self._runner()
@@ -171,33 +221,43 @@ class ActionKeys:
     # The flow ---------------------------------------------------------------------------
 
     def _open(self, dialog: FormDialog) -> None:
-        def submitted(request: ActionRequest | None) -> None:
-            if request is not None:
-                self.run_request(request, dialog.TITLE)
-
-        self.screen.app.push_screen(dialog, submitted)
+        # The form stays open while its request is checked and confirmed (see _flow).
+        dialog.submit_to = partial(self.run_request, title=dialog.TITLE, form=dialog)
+        self.screen.app.push_screen(dialog)
 
     def run_request(
-        self, request: ActionRequest, title: str, toggle: tuple[str, Replan] | None = None
+        self,
+        request: ActionRequest,
+        title: str,
+        toggle: ToggleSpec | None = None,
+        form: FormDialog | None = None,
     ) -> None:
         """Run the flow in a worker of the screen (one action at a time)."""
         # A function, not a coroutine: a flow replaced before it starts is then never made
         # (a coroutine object would be dropped unawaited, with a RuntimeWarning). The ignore:
         # Textual's union of work types makes mypy infer Never for an async callable.
         self.screen.run_worker(
-            partial(self._flow, request, title, toggle),  # type: ignore[arg-type]
+            partial(self._form_flow, request, title, toggle, form),  # type: ignore[arg-type]
             group="action",
             exclusive=True,
             exit_on_error=False,
         )
 
-    def run_flows(self, flows: list[Flow], then: Callable[[], None] | None = None) -> None:
-        """Run several requests one after another, each with its own confirmation."""
+    def run_flows(
+        self, flows: list[Flow | LaterFlow], then: Callable[[], None] | None = None
+    ) -> None:
+        """Run several requests one after another, each with its own confirmation.
+
+        A flow given as a function is made when its turn comes, from what the ones before
+        it left (None skips it).
+        """
 
         async def run_all() -> None:
             try:
-                for request, title, toggle in flows:
-                    await self._flow(request, title, toggle)
+                for flow in flows:
+                    made = flow() if callable(flow) else flow
+                    if made is not None:
+                        await self._flow(*made)
             finally:
                 if then is not None:
                     then()
@@ -209,47 +269,124 @@ class ActionKeys:
             exit_on_error=False,
         )
 
-    async def _flow(
-        self, request: ActionRequest, title: str, toggle: tuple[str, Replan] | None
+    async def _form_flow(
+        self,
+        request: ActionRequest,
+        title: str,
+        toggle: ToggleSpec | None,
+        form: FormDialog | None,
     ) -> None:
-        """Plan, preflight with DryRun, confirm, execute, report, and follow new resources."""
+        """The flow; its form, if still open and waiting (the flow failed), is editable again."""
+        try:
+            await self._flow(request, title, toggle, form)
+        finally:
+            if form is not None and form.checking and self._open_form(form):
+                form.resume()
+
+    async def _flow(
+        self,
+        request: ActionRequest,
+        title: str,
+        toggle: ToggleSpec | None,
+        form: FormDialog | None = None,
+    ) -> None:
+        """Plan, preflight with DryRun, confirm, execute, report, and follow new resources.
+
+        With the `form` the request came from, the form stays open below the confirmation:
+        esc there goes back to it with everything still filled in, a refusal is shown in it,
+        and it closes once the request is confirmed.
+        """
+        if isinstance(request, MakePrivateRequest):
+            from amiexplorer.ui.dialogs.share import read_unknown_sharing
+
+            # So that the confirmation says exactly which shares p removes and which stay.
+            await read_unknown_sharing(self.screen.account, request.resource_ids)
         runner = self._runner()
         plan = runner.plan(request)
+        box = as_toggle(toggle) or self._default_toggle(request)
         if plan.read_only_message:
-            self.screen.complain(plan.read_only_message)
+            self._refuse(form, plan.read_only_message)
             return
         if plan.problems:
-            self.screen.complain("; ".join(p.message for p in plan.problems))
+            self._refuse(form, "; ".join(p.message for p in plan.problems))
             return
-        if not plan.steps:
+        if not plan.steps and not (box is not None and box.replan(not box.value).steps):
+            await self._close(form)
             report = await runner.execute(plan, Confirmation())
             await self._show_results(title, report)
             return
-        self.screen._set_status(f"{title}: checking permissions (DryRun)…")
-        checked = await runner.preflight(plan)
-        if checked.denied:
-            self.screen.complain(checked.message)
+        checked = None
+        if plan.steps:
+            self.screen._set_status(f"{title}: checking permissions (DryRun)…")
+            checked = await runner.preflight(plan)
+            if checked.denied or checked.refused is not None:
+                # A denied pair, or no DryRun at all (the action log cannot be written, say).
+                self._refuse(form, checked.message)
+                return
+        notices = await form.confirmation_notices(plan) if form is not None else []
+        if form is not None and not self._open_form(form):
+            self.screen._set_status(f"{title}: cancelled, nothing was changed")
             return
         self.screen._set_status("")
+        account = self.screen.account
         answer = await self.screen.app.push_screen_wait(
-            ConfirmDialog(plan, self.screen.account.inventory, toggle=toggle)
+            ConfirmDialog(
+                plan, account.inventory, toggle=box, identity=account.identity, notices=notices
+            )
         )
         if answer is None:
-            self.screen._set_status(f"{title}: cancelled, nothing was changed")
+            if form is not None and self._open_form(form):
+                form.resume()
+                self.screen._set_status(f"{title}: not confirmed, nothing was changed")
+            else:
+                self.screen._set_status(f"{title}: cancelled, nothing was changed")
             return
         # Run exactly what the dialog showed (its checkbox may have re-planned).
         confirmation, shown = answer
-        report = await runner.execute(
-            shown, confirmation, preflight=checked if shown is plan else None
-        )
+        choices = restate(shown, account.inventory, account.identity)
+        await self._close(form)
+        self.sending = title
+        try:
+            report = await runner.execute(
+                shown, confirmation, preflight=checked if shown is plan else None
+            )
+        finally:
+            self.sending = None
         self.screen._dirty = True
         if report.created:
             self.screen.follow(*report.created)
         self.screen._set_status(f"{title}: {report.summary()}")
-        await self._show_results(title, report)
+        await self._show_results(title, report, choices)
 
-    async def _show_results(self, title: str, report: Any) -> None:
-        target = await self.screen.app.push_screen_wait(ResultsDialog(title, report))
+    def _default_toggle(self, request: ActionRequest) -> Toggle | None:
+        """p offers to remove the shares with accounts too, where there are (or may be) any."""
+        if not isinstance(request, MakePrivateRequest) or request.everyone:
+            return None
+        inventory = self.screen.account.inventory
+        for resource_id in request.resource_ids:
+            resource = inventory.images.get(resource_id) or inventory.snapshots.get(resource_id)
+            if resource is not None and (resource.shared_with or resource.shared_with is None):
+                return self.private_toggle(request.resource_ids)
+        return None
+
+    def _open_form(self, form: FormDialog) -> bool:
+        """True while the form is still open (esc closes it even while its request is checked)."""
+        return form in self.screen.app.screen_stack
+
+    def _refuse(self, form: FormDialog | None, message: str) -> None:
+        """Say why the request goes no further: in the form (kept open), and the status line."""
+        self.screen.complain(message)
+        if form is not None and self._open_form(form):
+            form.resume([message])
+
+    async def _close(self, form: FormDialog | None) -> None:
+        """The request is confirmed: its form closes."""
+        if form is not None and self._open_form(form):
+            form.pop_until_active()
+            await form.dismiss(None)
+
+    async def _show_results(self, title: str, report: Any, choices: Sequence[Line] = ()) -> None:
+        target = await self.screen.app.push_screen_wait(ResultsDialog(title, report, choices))
         self.screen._redraw()
         if target:
             self.screen.jump_to_id(target)

@@ -1,27 +1,47 @@
 """The explorer's Audit pane (`6`): findings grouped by code, with reasons and cost.
 
-The audit itself is `amiexplorer.aws.audit_run.run_audit`, the same code `amiexplorer audit`
-runs; here it audits the inventory the explorer has already loaded (no second load). Cleanup
-goes through the explorer's one action flow (plan, guards, DryRun, typed confirmation), one
-finding code at a time: deleting snapshots, deregistering images, deleting volumes or making
-public resources private. Shared-with findings are informational.
+The audit itself is `amiexplorer.aws.audit_run`, the same code `amiexplorer audit` runs; here
+it audits the inventory the explorer has already loaded (no second load). The report follows
+that inventory: a change made anywhere (another pane's action, the watcher, a load) is audited
+again (`gather_evidence` when the pane is shown again, a pure `report_from` while it shows),
+and what the watcher still follows is never a leftover. Cleanup goes through the explorer's
+one action flow (plan, guards, DryRun, typed confirmation), one finding code at a time:
+deleting snapshots, deregistering images, deleting volumes or making public resources private.
+A public resource that the same cleanup deletes or deregisters is not made private first (its
+confirmation says that the removal ends the exposure); if it is still there when its turn
+comes (cancelled, refused), it is. Shared-with findings are informational.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from amiexplorer.aws.action_requests import ActionRequest, DeregisterImagesRequest
-from amiexplorer.aws.audit import CODE_INFO, AuditReport, Finding, FindingCode, cleanup_request
-from amiexplorer.aws.audit_run import AuditOptions, AuditProgress, run_audit
+from amiexplorer.aws.audit import (
+    CODE_INFO,
+    AuditReport,
+    Finding,
+    FindingCode,
+    cleanup_request,
+    removed_by_cleanup,
+)
+from amiexplorer.aws.audit_run import (
+    AuditOptions,
+    AuditProgress,
+    Gathered,
+    gather_evidence,
+    report_from,
+)
 from amiexplorer.aws.findings import Remedy
 from amiexplorer.config import Settings
+from amiexplorer.sizes import format_gib
 from amiexplorer.ui.audit_rows import AuditRowModel, FindingRow, GroupRow, ManagedRow
 from amiexplorer.ui.details import Related
 from amiexplorer.ui.widgets.resource_table import ResourceTable
 
 if TYPE_CHECKING:
-    from amiexplorer.ui.screens.actions import Flow
+    from amiexplorer.ui.screens.actions import Flow, LaterFlow
     from amiexplorer.ui.screens.explorer import ExplorerScreen
 
 #: What each remedy is called in dialog titles.
@@ -43,6 +63,11 @@ class AuditPane:
         #: The inventory changed since the report was made (a load or an action).
         self.stale = True
         self._waiting_for_load = False
+        #: What the last gathering could not read (the report is made again from it).
+        self._gathered: Gathered | None = None
+        #: The inventory's version the report was made from (None: no report yet).
+        self._version: int | None = None
+        self._gathering = False
 
     @property
     def table(self) -> ResourceTable:
@@ -63,7 +88,7 @@ class AuditPane:
         table.display = True
         table.focus()
         self.rows_changed()
-        if self.stale:
+        if self.stale or self._version != self.screen.account.inventory.version:
             self.start()
 
     def hide(self) -> None:
@@ -87,26 +112,52 @@ class AuditPane:
         self._waiting_for_load = False
         self.screen.run_worker(self._run(), group="audit", exclusive=True, exit_on_error=False)
 
-    async def _run(self) -> None:
+    def _current_options(self) -> AuditOptions:
+        """The settings' thresholds and prices, and what the watcher follows now."""
         settings = getattr(self.screen.app, "settings", None) or Settings()
-        options = AuditOptions(
+        return AuditOptions(
             reload=False,
             thresholds=settings.thresholds,
             prices=settings.prices,
             lift_hint="run `amiexplorer audit --sharing-limit 0` for every resource",
+            in_flight=frozenset(t.resource_id for t in self.screen.watcher.pending),
         )
+
+    async def _run(self) -> None:
+        options = self._current_options()
 
         def progress(step: AuditProgress) -> None:
             self.screen._set_status(f"Audit: {step.describe()}")
 
         self.screen._set_status("Audit: reading sharing and public snapshots…")
-        report = await run_audit(self.screen.account, options, progress, now=self.screen._now())
+        self._gathering = True
+        try:
+            gathered = await gather_evidence(self.screen.account, options, progress)
+        finally:
+            self._gathering = False
+        self._gathered = gathered
         self.stale = False
-        self.model.set_report(report)
+        self._report_again()
         self.rows_changed()
         self.screen._set_status(self.summary())
         # Sharing was read into the inventory: the resource panes show it too.
         self.screen._dirty = True
+
+    def _report_again(self) -> None:
+        """Audit the inventory as it is now (no call), with what the gathering could not read."""
+        assert self._gathered is not None
+        account = self.screen.account
+        options = self._current_options()
+        report = report_from(account, self._gathered, options, now=self.screen._now())
+        self._version = account.inventory.version
+        self.model.set_report(report)
+
+    def _follow_inventory(self) -> None:
+        """The inventory changed since the report: make it again from what is there now."""
+        if self._gathered is None or self._gathering:
+            return
+        if self._version != self.screen.account.inventory.version:
+            self._report_again()
 
     def summary(self) -> str:
         """One line: how much was found, what it costs, and what could not be checked."""
@@ -115,7 +166,7 @@ class AuditPane:
             return ""
         totals = report.totals
         line = (
-            f"Audit: {totals.count} finding(s), {totals.size_gib:,} GiB, "
+            f"Audit: {totals.count} finding(s), {format_gib(totals.size_gib)}, "
             f"~${totals.monthly_cost_usd:,.2f}/month (estimate; snapshots an upper bound)"
         )
         problems = [f"{e.region}: {e.error}" for e in report.errors] + list(report.notes)
@@ -131,6 +182,8 @@ class AuditPane:
         current = table.current
         if keep is None and current is not None:
             keep = current.id
+        if self.shown:
+            self._follow_inventory()
         self.model.region = self.screen.scope
         self.model.rebuild()
         table.model = self.model
@@ -220,8 +273,11 @@ class AuditPane:
         if not chosen:
             self.screen.complain("nothing to clean up: put the cursor on a finding or mark some")
             return
-        flows: list[Flow] = []
+        flows: list[Flow | LaterFlow] = []
         skipped: list[str] = []
+        # What this cleanup deletes or deregisters needs no making private first: the
+        # removal ends its exposure (its confirmation says so).
+        removed = set() if private_only else removed_by_cleanup(chosen)
         for code in FindingCode:
             found = [f for f in chosen if f.code is code]
             if not found:
@@ -229,6 +285,9 @@ class AuditPane:
             remedy = CODE_INFO[code].remedy
             if private_only and remedy is not Remedy.MAKE_PRIVATE:
                 skipped.append(code)
+                continue
+            if remedy is Remedy.MAKE_PRIVATE and removed.intersection(f.resource_id for f in found):
+                flows.append(partial(self._private_flow, code, found, removed))
                 continue
             request = cleanup_request(code, found)
             if request is None:
@@ -246,6 +305,23 @@ class AuditPane:
         if skipped:
             self.screen.notify(f"Not cleaned up here (informational): {', '.join(skipped)}")
         self.screen.actions.run_flows(flows, then=self._cleaned_up)
+
+    def _private_flow(
+        self, code: FindingCode, found: list[Finding], removed: set[str]
+    ) -> Flow | None:
+        """Make private, when its turn comes, what the removals before it left in place."""
+        inventory = self.screen.account.inventory
+        left = [f for f in found if f.resource_id not in removed or inventory.get(f.resource_id)]
+        gone = sorted({f.resource_id for f in found} - {f.resource_id for f in left})
+        if gone:
+            self.screen.notify(
+                f"Not made private: {', '.join(gone)}: deleted or deregistered, which ended "
+                "their public access"
+            )
+        request = cleanup_request(code, left)
+        if request is None:
+            return None
+        return request, _TITLES[CODE_INFO[code].remedy], None
 
     def _cleaned_up(self) -> None:
         """Marks named what was cleaned up; audit again over what is left."""

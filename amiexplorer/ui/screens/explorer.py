@@ -15,14 +15,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList
 from textual.worker import Worker, WorkerState
 
 from amiexplorer.aws.account import Account
 from amiexplorer.aws.inventory import RegionFinished, keep_out_of_the_collector
 from amiexplorer.aws.models import Image, ResourceKind, Snapshot
 from amiexplorer.aws.watch import Watcher, WatchTarget
-from amiexplorer.ui.activity import Activity, describe
+from amiexplorer.ui.activity import Activity
+from amiexplorer.ui.audit_rows import FindingRow
 from amiexplorer.ui.columns import RowContext
 from amiexplorer.ui.details import Related, details_for, needs_provenance
 from amiexplorer.ui.messages import InventoryChanged, InventoryLoaded, Watched
@@ -39,9 +40,13 @@ from amiexplorer.ui.widgets.kind_bar import PANES, KindBar
 from amiexplorer.ui.widgets.prompt import Prompt
 from amiexplorer.ui.widgets.regions_pane import ALL_REGIONS, RegionsPane
 from amiexplorer.ui.widgets.resource_table import ResourceTable
+from amiexplorer.ui.widgets.status_line import StatusLine
 
 #: Redraw at most this often while pages stream in, so a burst of pages is one repaint.
 REDRAW_SECONDS = 0.15
+#: Narrower than this, the regions pane is hidden: the table needs the width for the region,
+#: the name and the state of each row (`w` shows it until the width crosses this again).
+REGIONS_PANE_MIN_WIDTH = 120
 
 
 #: Keys of the resource panes that mean nothing in the Audit pane.
@@ -58,6 +63,8 @@ class Place:
     details_open: bool
     #: The Audit pane was showing (resource_id is then the row's id there).
     audit: bool = False
+    #: The Activity pane was showing.
+    activity: bool = False
 
 
 class ExplorerScreen(Screen[None]):
@@ -82,7 +89,7 @@ class ExplorerScreen(Screen[None]):
         self._details_open = False
         #: When the last load finished (monotonic), for the automatic refresh.
         self._loaded_at = 0.0
-        self.activity = Activity()
+        self.activity = Activity(inventory=account.inventory)
         self.watcher = Watcher(
             account.pool, account.identity.account_id, inventory=account.inventory
         )
@@ -91,6 +98,10 @@ class ExplorerScreen(Screen[None]):
         self.audit = AuditPane(self)
         #: The search texts still to compute after a load (see _start_warming).
         self._warming: Iterator[int] | None = None
+        #: Whether the user asked for the regions pane (`w`); None: by the terminal's width.
+        self._regions_wanted: bool | None = None
+        #: Whether the last width called for the pane (a resize across it forgets `w`).
+        self._regions_fit: bool | None = None
 
     def _now(self) -> datetime:
         clock = getattr(self.app, "clock", None)
@@ -119,7 +130,7 @@ class ExplorerScreen(Screen[None]):
                 yield ActivityPane(self.activity, id="activity")
                 yield DetailPanel(id="details")
         yield Prompt(id="prompt")
-        yield Static("", id="status")
+        yield StatusLine(id="status")
         yield Footer()
 
     @property
@@ -150,6 +161,17 @@ class ExplorerScreen(Screen[None]):
 
     def _fit_to_width(self, width: int) -> None:
         pane = self.query_one(RegionsPane)
+        fits = width >= REGIONS_PANE_MIN_WIDTH
+        if fits != self._regions_fit:
+            # A choice made at another width says nothing of this one: at 30 columns a pane
+            # shown at 120 would leave the table four.
+            self._regions_fit, self._regions_wanted = fits, None
+        wanted = self._regions_wanted
+        shown = wanted if wanted is not None else fits
+        if pane.display != shown:
+            if not shown and pane.has_focus:
+                self._focus_pane()
+            pane.display = shown
         wide = width >= 140
         if pane.has_class("-wide") != wide:
             pane.set_class(wide, "-wide")
@@ -160,13 +182,15 @@ class ExplorerScreen(Screen[None]):
     @work(exclusive=True, group="inventory", exit_on_error=False)
     async def load_inventory(self) -> None:
         """Stream every region's pages into the inventory, then fill in sharing."""
-        self._set_status("Loading…")
+        self._show_state()
         async for event in self.account.load():
             self.post_message(InventoryChanged(event))
         self.post_message(InventoryLoaded())
         # DLM policies and SSM parameters (a few calls a region): what the details and the
         # Used by / Managed columns say, and what the deletion guards need.
         await self.account.read_evidence()
+        # Where copies may go: every region enabled for the account (asked once).
+        await self.account.read_enabled_regions()
         self._dirty = True
         # Sharing arrives resource by resource; one redraw at the end is enough.
         async for _updated in self.account.enrich():
@@ -180,7 +204,7 @@ class ExplorerScreen(Screen[None]):
         if isinstance(message.event, RegionFinished):
             self.refresh_bindings()  # R shows in the footer while a region has failed
             if message.event.errors:
-                self._set_status(self._status_line())
+                self._show_state()
 
     def on_inventory_loaded(self, _message: InventoryLoaded) -> None:
         """Redraw now, say how loading went, and follow whatever AWS is still working on."""
@@ -191,10 +215,10 @@ class ExplorerScreen(Screen[None]):
             started = getattr(resource, "start_time", None) or getattr(
                 resource, "creation_date", None
             )
-            self.activity.start(target, describe(resource), started or self._now(), resource)
+            self.activity.start(target, "", started or self._now(), resource)
         self.follow()
         self._redraw()
-        self._set_status(self._status_line())
+        self._show_state()
         self.audit.inventory_changed()
         self._start_warming()
 
@@ -234,6 +258,8 @@ class ExplorerScreen(Screen[None]):
         """Fold streamed pages into one repaint, and refresh when the interval is due."""
         if self._dirty:
             self._redraw()
+        if self.status.expire():
+            self._show_state()
         settings = getattr(self.app, "settings", None)
         interval = settings.refresh_interval if settings is not None else 0
         if interval and self._loaded_at and time.monotonic() - self._loaded_at >= interval:
@@ -312,8 +338,24 @@ class ExplorerScreen(Screen[None]):
             return f"{where} failed ({self.retry_key} retries): {first.error_message}"
         return f"Loaded {len(inventory.regions)} region(s) at {self._now():%H:%M:%S} UTC."
 
+    @property
+    def status(self) -> StatusLine:
+        """The status line: the state of things, or a message while it lasts."""
+        return self.query_one("#status", StatusLine)
+
     def _set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
+        """A message in the status line, until it expires or the user moves on ("" ends it)."""
+        self.status.show_message(text)
+
+    def _show_state(self) -> None:
+        """What the status line says when it has no message: the load, or the audit's totals."""
+        summary = self.audit.summary() if self.audit.shown else ""
+        self.status.show_state(summary or self._status_line())
+
+    def _moved_on(self) -> None:
+        """Another pane or region: a message about the last one is over."""
+        self.status.clear_message()
+        self._show_state()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker of this screen failed (the message does not bubble to the app): say so."""
@@ -326,7 +368,7 @@ class ExplorerScreen(Screen[None]):
     def complain(self, text: str) -> None:
         """Refuse something the user typed: say why in the status line, and ring the bell."""
         self.app.bell()
-        self.query_one("#status", Static).update(Text(text, style="bold yellow"))
+        self.status.show_message(Text(text, style="bold yellow"))
 
     # Panes and regions ------------------------------------------------------------------
 
@@ -337,6 +379,7 @@ class ExplorerScreen(Screen[None]):
     def _show_kind(self, kind: ResourceKind, keep: str | None = None) -> None:
         self._hide_activity()
         self._hide_audit()
+        self._moved_on()
         table = self.table
         current = table.current
         self.cursor_ids[self.kind] = current.id if current is not None and table.pinned else None
@@ -352,10 +395,19 @@ class ExplorerScreen(Screen[None]):
     def set_region(self, region: str | None) -> None:
         """Scope the panes to one region, or to all (None)."""
         if region is not None and region not in self.account.inventory.regions:
-            known = ", ".join(self.account.inventory.regions)
-            self.complain(f"unknown region {region!r}: this account shows {known}")
-            return
+            if region not in self.account.enabled_region_names:
+                known = ", ".join(self.account.inventory.regions)
+                self.complain(
+                    f"unknown region {region!r}: this account shows {known}, and it is not "
+                    "enabled for the account"
+                )
+                return
+            # Enabled but not loaded (--region chose others): add it and load it now.
+            self.account.add_region(region)
+            self.query_one(RegionsPane).rebuild()
+            self.retry_regions([region])
         self.scope = region
+        self._moved_on()
         self._rebuild_rows()
         if self.audit.shown:
             self.audit.rows_changed()
@@ -397,11 +449,28 @@ class ExplorerScreen(Screen[None]):
         self.query_one(Prompt).open("command", CommandPrompt(self))
 
     def _set_filter(self, model: RowModel, text: str) -> None:
-        """Filter `model` (which may no longer be the pane on screen: type-ahead)."""
+        """Filter `model` (which may no longer be the pane on screen: type-ahead).
+
+        The cursor goes to the first match, where the eye goes (the row it was on may be far
+        down the matches, or gone); clearing the filter keeps it on the row it is on.
+        """
         model.filter_text = text
-        self._rebuild_rows()
+        table = self.table
+        current = table.current
+        keep = None
+        if model is self.models[self.kind]:
+            if text.strip():
+                table.pinned = False
+            elif current is not None:
+                keep, table.pinned = current.id, True
+        self._rebuild_rows(keep)
         if self.audit.shown:
             self.audit.rows_changed()
+            if model is self.audit.model and text.strip():
+                # The first finding, not its group's heading.
+                rows = self.audit.model.rows
+                first = next((i for i, row in enumerate(rows) if isinstance(row, FindingRow)), 0)
+                self.audit.table.cursor = first
 
     def _clear_filter(self) -> None:
         self._set_filter(self._model(), "")
@@ -505,6 +574,11 @@ class ExplorerScreen(Screen[None]):
         if not self._details_open:
             self.action_details()
 
+    def on_activity_pane_chosen(self, message: ActivityPane.Chosen) -> None:
+        """enter in the Activity pane: the operation's resource, with its details."""
+        target = message.operation.target
+        self.jump_to(Related("in Activity", target.kind, target.resource_id, target.resource_id))
+
     def on_detail_panel_jump(self, message: DetailPanel.Jump) -> None:
         """Go to a related resource, remembering where we were."""
         self.jump_to(message.related)
@@ -523,6 +597,8 @@ class ExplorerScreen(Screen[None]):
         if self.audit.shown:
             row = self.audit.table.current
             place = Place(self.kind, self.scope, row.id if row else None, False, audit=True)
+        elif self.showing_activity:
+            place = Place(self.kind, self.scope, None, False, activity=True)
         else:
             current = self.table.current
             place = Place(
@@ -604,7 +680,14 @@ class ExplorerScreen(Screen[None]):
         return not (self.audit.shown and action in _NOT_IN_AUDIT)
 
     def on_key(self, event: events.Key) -> None:
-        """Read-only mode: a mutating key is refused with a message, not silently ignored."""
+        """Read-only mode: a mutating key is refused with a message, not silently ignored.
+
+        `q` asks first while a change is being sent or rows are marked (dialogs/quit.py).
+        """
+        from amiexplorer.ui.dialogs.quit import ask_before_quitting
+
+        if ask_before_quitting(self, event, self.actions.reasons_to_stay):
+            return
         if not self.account.read_only or isinstance(self.focused, Input):
             return
         bindings = self._bindings.key_to_bindings.get(event.key, [])
@@ -618,6 +701,10 @@ class ExplorerScreen(Screen[None]):
             self.notify("Nothing to go back to")
             return
         place = self.history.pop()
+        if place.activity:
+            self.scope = place.region
+            self.action_show_activity()
+            return
         if place.audit:
             self.scope = place.region
             self._close_details()
@@ -639,7 +726,7 @@ class ExplorerScreen(Screen[None]):
         """Watch `targets` (and anything already followed) until AWS finishes them."""
         for target in targets:
             resource = self.account.inventory.table(target.kind).get(target.resource_id)
-            self.activity.start(target, label or describe(resource), self._now(), resource)
+            self.activity.start(target, label, self._now(), resource)
         self.watcher.track(*targets)
         if self.watcher.pending and not any(
             w.is_running for w in self.workers if w.group == "watch"
@@ -676,6 +763,7 @@ class ExplorerScreen(Screen[None]):
     def action_show_audit(self) -> None:
         """6: the Audit pane (audits the loaded inventory when it changed)."""
         self._hide_activity()
+        self._moved_on()
         self._close_details()
         self.table.display = False
         self.audit.show()
@@ -693,6 +781,7 @@ class ExplorerScreen(Screen[None]):
     def action_show_activity(self) -> None:
         """5: the Activity pane."""
         self._hide_audit()
+        self._moved_on()
         self.showing_activity = True
         self._close_details()
         self.table.display = False
@@ -751,6 +840,11 @@ class ExplorerScreen(Screen[None]):
         async for event in self.account.load(regions):
             self.post_message(InventoryChanged(event))
         self.post_message(InventoryLoaded())
+
+    def action_toggle_regions(self) -> None:
+        """w: hide the regions pane (the table gets its width), or show it again."""
+        self._regions_wanted = not self.query_one(RegionsPane).display
+        self._fit_to_width(self.app.size.width)
 
     def action_help(self) -> None:
         """Show every key of the current context."""

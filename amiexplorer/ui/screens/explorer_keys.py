@@ -116,6 +116,14 @@ EXPLORER_BINDINGS: list[BindingType] = [
     ),
     Binding("question_mark", "help", "Help", id="help", tooltip="Every key of this screen"),
     Binding(
+        "w",
+        "toggle_regions",
+        "Regions",
+        id="regions-pane",
+        show=False,
+        tooltip="Hide or show the regions pane (the table gets its width)",
+    ),
+    Binding(
         "c",
         "create",
         "Create",

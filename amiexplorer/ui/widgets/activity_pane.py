@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import DataTable
 
 from amiexplorer.ui import formatting as fmt
@@ -15,17 +18,21 @@ from amiexplorer.ui.activity import Activity, Operation
 COLUMNS = (
     ("Resource", 22),
     ("Progress", 16),
-    ("Elapsed", 7),
+    ("Elapsed", 8),
     ("Region", 14),
     ("What", 24),
 )
 
 
-def _elapsed(operation: Operation, now: datetime) -> str:
+def elapsed(operation: Operation, now: datetime) -> str:
+    """How long it ran, in at most 8 cells: '7:05', '18:07:23', '3d 04h', '412d 23h'."""
     end = operation.finished or now
     seconds = max(0, int((end - operation.started).total_seconds()))
     minutes, seconds = divmod(seconds, 60)
     hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days}d {hours:02d}h" if days < 1000 else f"{days:,}d"
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
@@ -41,7 +48,27 @@ def _progress(operation: Operation) -> Text:
 
 
 class ActivityPane(DataTable[Text | str]):
-    """A small table (tens of rows at most): Textual's DataTable is the right tool here."""
+    """A small table (tens of rows at most): Textual's DataTable is the right tool here.
+
+    enter on a row asks the screen to show its resource (`Chosen`).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "choose",
+            "Go to",
+            id="activity-open",
+            tooltip="Go to the resource of the row",
+        ),
+    ]
+
+    class Chosen(Message):
+        """enter on an operation: go to its resource."""
+
+        def __init__(self, operation: Operation) -> None:
+            super().__init__()
+            self.operation = operation
 
     DEFAULT_CSS = """
     ActivityPane { height: 1fr; display: none; }
@@ -75,10 +102,19 @@ class ActivityPane(DataTable[Text | str]):
             self.add_row(
                 operation.target.resource_id,
                 _progress(operation),
-                _elapsed(operation, now),
+                elapsed(operation, now),
                 operation.target.region,
                 Text(operation.label, overflow="ellipsis", no_wrap=True),
                 key=operation.target.resource_id,
             )
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1))
+
+    def action_choose(self) -> None:
+        """enter: the operation under the cursor, for the screen to go to its resource."""
+        if not self.row_count:
+            return
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        operation = self.activity.operations.get(str(key))
+        if operation is not None:
+            self.post_message(self.Chosen(operation))

@@ -63,7 +63,14 @@ class DetailPanel(VerticalScroll):
     DetailPanel.-open { display: block; }
     DetailPanel:focus-within { border: round $accent; }
     DetailPanel #fields { height: auto; padding: 0 1; }
-    DetailPanel RelatedList { height: auto; max-height: 12; border: none; }
+    /* Docked: always on screen below the fields, which scroll on their own. The cursor in
+       it is never out of sight, and the list scrolls itself when it is longer. */
+    DetailPanel RelatedList {
+        dock: bottom; width: 100%; height: auto; max-height: 40%; min-height: 2;
+        border: none; border-top: solid $panel; border-title-color: $text-muted;
+        padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    DetailPanel RelatedList:focus { border: none; border-top: solid $accent; }
     """
 
     class Jump(Message):
@@ -93,7 +100,13 @@ class DetailPanel(VerticalScroll):
         if details.related:
             related.add_options(
                 Option(
-                    Text.assemble((f"{r.relation}: ", "dim"), (r.label, "bold")),
+                    # One line each, cut if need be: the list's height is what it shows.
+                    Text.assemble(
+                        (f"{r.relation}: ", "dim"),
+                        (r.label, "bold"),
+                        no_wrap=True,
+                        overflow="ellipsis",
+                    ),
                     id=f"{index}",
                 )
                 for index, r in enumerate(details.related)
@@ -101,7 +114,8 @@ class DetailPanel(VerticalScroll):
             related.highlighted = 0
         else:
             related.add_option(Option(Text("No related resources", style="dim"), disabled=True))
-        related.border_title = "Related"
+        count = len(details.related)
+        related.border_title = f"Related ({count}) · tab, enter goes there" if count else "Related"
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """enter on a related resource: ask the screen to jump there."""

@@ -20,7 +20,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from amiexplorer.ui.columns import Column, RowContext, fit_columns
+from amiexplorer.ui.column_fit import fit_columns
+from amiexplorer.ui.columns import Column, RowContext
 from amiexplorer.ui.rowmodel import RowModel
 
 MARK = "●"
@@ -42,6 +43,7 @@ class ResourceTable(ScrollView, can_focus=True):
     ResourceTable {
         height: 1fr;
         scrollbar-size-horizontal: 0;
+        scrollbar-size-vertical: 1;
     }
     """
 
@@ -73,7 +75,7 @@ class ResourceTable(ScrollView, can_focus=True):
         #: while rows stream in, instead of following whichever row happened to arrive first.
         self.pinned = False
         self._fitted: list[Column] = []
-        self._fitted_for: tuple[int, bool, Any] = (-1, False, None)
+        self._fitted_for: tuple[int, Any, Any] = (-1, None, None)
         # Rendered rows by (resource object, cursor?, marked?, focus, width). A row looks the
         # same wherever the filter or the sort puts it, so the cache survives both; it is
         # cleared when the inventory (relation cells), the time (ages), the columns or the
@@ -112,10 +114,13 @@ class ResourceTable(ScrollView, can_focus=True):
     # Geometry ---------------------------------------------------------------------------
 
     def _columns(self) -> list[Column]:
+        """The columns on screen: fitted to the width and to what the rows ask for (a Region
+        column, a name wide enough to tell them apart)."""
         width = max(1, self.scrollable_content_region.width - 2)
-        key = (width, self.model.region is None, self.model.kind)
+        layout = self.model.layout(self.ctx)
+        key = (width, layout, self.model.kind)
         if key != self._fitted_for:
-            self._fitted = fit_columns(self.model.columns, width, with_region=key[1])
+            self._fitted = fit_columns(self.model.columns, width, layout)
             self._fitted_for = key
         return self._fitted
 
@@ -125,7 +130,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def on_resize(self, _event: events.Resize) -> None:
         """Re-fit the columns to the new width."""
-        self._fitted_for = (-1, False, None)
+        self._fitted_for = (-1, None, None)
         self._line_cache.clear()
         self.virtual_size = Size(self.size.width, self.row_count + 1)
 

@@ -1,0 +1,99 @@
+"""Issue 12, item 8: every call that was sent has its outcome in the action log, or says
+"sent, outcome unknown" when its answer never came (the flow was cancelled, the app quit).
+
+The proxy holds the real CreateImage a while; the test cancels the flow as soon as the proxy
+has the request (a condition, not a sleep), then watches moto act on it all the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from amiexplorer.aws.account import Account
+from amiexplorer.aws.action_plan import Confirmation
+from amiexplorer.aws.action_requests import CreateImageRequest
+from amiexplorer.aws.actionlog import ActionLog
+from amiexplorer.aws.actions import ActionRunner
+from amiexplorer.aws.connect import connect
+from amiexplorer.aws.session import AwsSession
+from amiexplorer.demo import DemoServer, Planted
+from amiexplorer.demo.backends import ec2_backend
+from tests.reliability.conftest import proxied_settings
+from tests.reliability.proxy import FaultProxy
+
+REGION = "us-east-1"
+NAME = "reboots-the-instance"
+
+
+async def _until(condition: Callable[[], bool], seconds: float = 20) -> None:
+    for _ in range(int(seconds / 0.01)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition never held")
+
+
+def _lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+async def test_a_create_image_cancelled_mid_call_is_logged_sent_outcome_unknown(
+    world: Planted, demo_server: DemoServer, proxy: FaultProxy, tmp_path: Path
+) -> None:
+    settings = proxied_settings(proxy, demo_server, regions=(REGION,), max_attempts=1)
+    account = Account(await connect(AwsSession(settings)))
+    try:
+        async for _event in account.load():
+            pass
+        log = ActionLog(tmp_path / "actions.jsonl")
+        runner = ActionRunner.for_account(account, log=log)
+        instance = sorted(i for i in world.running_instances if world.region_of[i] == REGION)[0]
+        plan = runner.plan(CreateImageRequest(instance, NAME))
+        checked = await runner.preflight(plan)
+        assert checked.ok
+        # The real call reaches the proxy, which answers only later.
+        proxy.slow(1.5, action="CreateImage", dry_run=False)
+        flow = asyncio.create_task(runner.execute(plan, Confirmation(), preflight=checked))
+        await _until(
+            lambda: any(r.action == "CreateImage" and not r.dry_run for r in proxy.requests)
+        )
+        flow.cancel()  # the person quit at once
+        with contextlib.suppress(asyncio.CancelledError):
+            await flow
+        dry, sent, unknown = _lines(log.path)
+        assert (dry["outcome"], dry["dry_run"]) == ("dry-run-ok", True)
+        assert (sent["outcome"], sent["dry_run"]) == ("sent", False)
+        assert sent["parameters"]["InstanceId"] == instance and sent["parameters"]["Name"] == NAME
+        assert unknown["outcome"] == "outcome-unknown" and unknown["resource_ids"] == [instance]
+        assert unknown["parameters"] == sent["parameters"]
+        assert "whether AWS acted is unknown" in unknown["message"]
+        # And indeed AWS acted: the image exists although nobody saw the answer.
+        images = ec2_backend(REGION).amis
+        await _until(lambda: any(i.name == NAME for i in images.values()))
+    finally:
+        await account.close()
+
+
+async def test_every_sent_call_has_its_outcome_logged(
+    world: Planted, demo_server: DemoServer, proxy: FaultProxy, tmp_path: Path
+) -> None:
+    settings = proxied_settings(proxy, demo_server, regions=(REGION,), max_attempts=1)
+    account = Account(await connect(AwsSession(settings)))
+    try:
+        async for _event in account.load():
+            pass
+        log = ActionLog(tmp_path / "actions.jsonl")
+        runner = ActionRunner.for_account(account, log=log)
+        instance = sorted(i for i in world.running_instances if world.region_of[i] == REGION)[0]
+        proxy.error("InternalError", 500, action="CreateImage", dry_run=False)
+        report = await runner.run(CreateImageRequest(instance, NAME), Confirmation())
+        assert [r.outcome.value for r in report.results] == ["failed"]
+        outcomes = [(line["outcome"], line["dry_run"]) for line in _lines(log.path)]
+        assert outcomes == [("dry-run-ok", True), ("sent", False), ("failed", False)]
+    finally:
+        await account.close()
