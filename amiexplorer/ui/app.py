@@ -178,10 +178,12 @@ class AmiExplorerApp(App[int]):
         """ctrl+p: the palette, unless one is open already, anywhere in the stack.
 
         Textual looks only at the top screen: with a confirmation opened above a palette
-        (ctrl+s, then ctrl+p while the DryRun ran), a second ctrl+p pushed a second palette
-        with the same id and ended the app (`DuplicateIds`).
+        (ctrl+s, then ctrl+p while the DryRun ran), or with the palette closing as ctrl+p
+        came again, a second palette with the same id ended the app (`DuplicateIds`).
         """
-        if any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
+        # The app's own children: a palette just closed is off the stack but still there
+        # until it is removed, and its id with it.
+        if any(isinstance(node, CommandPalette) for node in self._nodes):
             return
         super().action_command_palette()
 

@@ -1,4 +1,4 @@
-"""Crashes inside Textual's OptionList and command palette, worked around here and only here.
+"""Crashes inside Textual's OptionList and screens, worked around here and only here.
 
 Each was reached by keys a person presses, and each ended the app with a traceback:
 
@@ -15,10 +15,17 @@ Each was reached by keys a person presses, and each ended the app with a traceba
   opening the details at 30 columns did. `Widget.get_content_height` returns 0 for width 0;
   the option list's override lost that guard. Now a list with no width for text has no
   lines, the state Textual already handles for a list with no area.
+- **A screen dismissed twice.** `Screen.dismiss` pops whatever screen is on top, not the one
+  dismissed: enter typed three times in one burst on the palette's "Quit", or twice on a
+  refused item of the results, ran a second selection after the first had closed the
+  screen, popped the explorer and ended with `ScreenStackError: Can't pop screen`. A screen
+  no longer on the stack now has nothing to dismiss. And the palette's search, still
+  running as it closed, looked its list up after it had gone (`NoMatches: CommandList`): a
+  search of a palette that has gone now ends quietly.
 
-Every option list of the process is patched (Textual's own too: the command palette's),
-once, by `install()`; `amiexplorer.ui.app` installs it at import. If Textual no longer has
-what is patched, `install` leaves it alone and returns False, and
+Every option list and screen of the process is patched (Textual's own too: the command
+palette's), once, by `install()`; `amiexplorer.ui.app` installs it at import. If Textual no
+longer has what is patched, `install` leaves it alone and returns False, and
 `tests/unit/test_textual_compat.py` fails, naming what changed. pyproject.toml keeps
 Textual below the next major version for the same reason.
 """
@@ -33,6 +40,7 @@ from textual import work
 from textual.await_complete import AwaitComplete
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
+from textual.screen import Screen
 from textual.widgets import OptionList
 
 #: Set on each replacement, so that installing twice wraps once.
@@ -50,8 +58,8 @@ def install() -> bool:
             _guard_content_height,
         )
         _installed["lines"] = _patch("_update_lines", ["self"], _guard_update_lines)
-        _installed["palette-dismiss"] = _patch(
-            "dismiss", ["self", "result"], _guard_dismiss, owner=CommandPalette
+        _installed["dismiss-once"] = _patch(
+            "dismiss", ["self", "result"], _guard_dismiss, owner=Screen
         )
         _installed["palette-search"] = _patch(
             "_gather_commands", ["self", "search_value"], _guard_gather, owner=CommandPalette
@@ -122,10 +130,11 @@ def _guard_update_lines(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _guard_dismiss(original: Callable[..., Any]) -> Callable[..., Any]:
-    def dismiss(self: CommandPalette, result: Any = None) -> AwaitComplete:
-        # Only the palette on top may close itself: otherwise the pop would take the screen
-        # above or below it (the explorer, then "Can't pop screen").
-        if self.app.screen is not self:
+    def dismiss(self: Screen[Any], result: Any = None) -> AwaitComplete:
+        # Dismissed already (its result given, its pop done): another pop would take the
+        # screen now on top (the explorer, then "Can't pop screen"), another result would
+        # reach a callback that had its answer.
+        if self not in self.app.screen_stack:
             return AwaitComplete()
         return original(self, result)  # type: ignore[no-any-return]
 

@@ -12,7 +12,7 @@ from importlib.metadata import version
 from typing import Any
 
 import pytest
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, ScreenStackError
 from textual.screen import Screen
 from textual.widgets import OptionList
 
@@ -26,7 +26,7 @@ def test_every_patch_is_in_place() -> None:
         "page-keys": True,
         "content-height": True,
         "lines": True,
-        "palette-dismiss": True,
+        "dismiss-once": True,
         "palette-search": True,
     }, f"{WHERE}: amiexplorer/ui/textual_patches.py no longer finds what it patches"
 
@@ -54,9 +54,9 @@ def test_the_bugs_patched_are_still_in_textual() -> None:
     assert "width - padding.width" in lines, (
         f"{WHERE} OptionList._update_lines: does it still need textual_patches.py?"
     )
-    dismiss = inspect.getsource(Screen.dismiss)
-    assert "self.app.pop_screen()" in dismiss and "is not self.app.screen" not in dismiss, (
-        f"{WHERE} Screen.dismiss: does the palette still need textual_patches.py?"
+    dismiss = inspect.getsource(Screen.dismiss.__wrapped__)  # type: ignore[attr-defined]
+    assert "self.app.pop_screen()" in dismiss and "screen_stack" not in dismiss, (
+        f"{WHERE} Screen.dismiss: does it still need the guard of textual_patches.py?"
     )
 
 
@@ -117,3 +117,25 @@ def test_what_the_last_net_overrides() -> None:
         f"{WHERE} App._handle_exception: amiexplorer/ui/app.py's last net must follow"
     )
     assert callable(getattr(App, "_close_messages_no_wait", None)), WHERE
+
+
+async def test_a_screen_dismissed_twice_pops_once() -> None:
+    """Two selections on a dialog in one burst (enter, enter): the second dismiss must not
+    pop the screen below it, nor give its callback a second answer."""
+    from textual.screen import ModalScreen
+
+    answers: list[str | None] = []
+    app = _Lists("")
+    async with app.run_test() as pilot:
+        dialog: ModalScreen[str] = ModalScreen()
+        app.push_screen(dialog, answers.append)
+        await pilot.pause()
+        below = app.screen_stack[0]
+        dialog.dismiss("first")
+        await pilot.pause()
+        with pytest.raises(ScreenStackError):  # what Textual does unpatched
+            Screen.dismiss.__wrapped__(dialog, "second")  # type: ignore[attr-defined]
+        dialog.dismiss("third")
+        await pilot.pause()
+        assert app.screen_stack == [below] and app.is_running
+    assert answers == ["first"]
