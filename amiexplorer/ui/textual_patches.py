@@ -18,8 +18,9 @@ Each was reached by keys a person presses, and each ended the app with a traceba
 - **A screen dismissed twice.** `Screen.dismiss` pops whatever screen is on top, not the one
   dismissed: enter typed three times in one burst on the palette's "Quit", or twice on a
   refused item of the results, ran a second selection after the first had closed the
-  screen, popped the explorer and ended with `ScreenStackError: Can't pop screen`. A screen
-  no longer on the stack now has nothing to dismiss. And the palette's search, still
+  screen, popped the explorer and ended with `ScreenStackError: Can't pop screen`; an esc
+  that reached a form just covered by its confirmation popped the confirmation and ended
+  with `InvalidStateError` at the next esc. Now only the screen on top closes. And the palette's search, still
   running as it closed, looked its list up after it had gone (`NoMatches: CommandList`): a
   search of a palette that has gone now ends quietly.
 
@@ -131,10 +132,11 @@ def _guard_update_lines(original: Callable[..., Any]) -> Callable[..., Any]:
 
 def _guard_dismiss(original: Callable[..., Any]) -> Callable[..., Any]:
     def dismiss(self: Screen[Any], result: Any = None) -> AwaitComplete:
-        # Dismissed already (its result given, its pop done): another pop would take the
-        # screen now on top (the explorer, then "Can't pop screen"), another result would
-        # reach a callback that had its answer.
-        if self not in self.app.screen_stack:
+        # Only the screen on top closes: one dismissed already (its result given, its pop
+        # done) or covered by another (a form under the confirmation it opened, an esc for
+        # it still queued) would pop the screen on top instead ("Can't pop screen" when that
+        # was the explorer) and give its callback a second answer (InvalidStateError).
+        if self is not self.app.screen:
             return AwaitComplete()
         return original(self, result)  # type: ignore[no-any-return]
 

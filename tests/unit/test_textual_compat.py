@@ -55,7 +55,7 @@ def test_the_bugs_patched_are_still_in_textual() -> None:
         f"{WHERE} OptionList._update_lines: does it still need textual_patches.py?"
     )
     dismiss = inspect.getsource(Screen.dismiss.__wrapped__)  # type: ignore[attr-defined]
-    assert "self.app.pop_screen()" in dismiss and "screen_stack" not in dismiss, (
+    assert "self.app.pop_screen()" in dismiss and "self.app.screen" not in dismiss, (
         f"{WHERE} Screen.dismiss: does it still need the guard of textual_patches.py?"
     )
 
@@ -139,3 +139,27 @@ async def test_a_screen_dismissed_twice_pops_once() -> None:
         await pilot.pause()
         assert app.screen_stack == [below] and app.is_running
     assert answers == ["first"]
+
+
+async def test_a_covered_screen_does_not_close_the_one_above_it() -> None:
+    """An esc for a form still queued as its confirmation opens above it: the form's dismiss
+    must not pop the confirmation (and a second one end the app)."""
+    from textual.screen import ModalScreen
+
+    answers: list[str | None] = []
+    app = _Lists("")
+    async with app.run_test() as pilot:
+        form: ModalScreen[str] = ModalScreen()
+        confirmation: ModalScreen[str] = ModalScreen()
+        app.push_screen(form, answers.append)
+        app.push_screen(confirmation)
+        await pilot.pause()
+        form.dismiss("esc")
+        form.dismiss("esc again")
+        await pilot.pause()
+        assert app.screen is confirmation and form in app.screen_stack and app.is_running
+        confirmation.dismiss()
+        await pilot.pause()
+        form.dismiss("now")
+        await pilot.pause()
+    assert answers == ["now"]
