@@ -20,9 +20,9 @@ Each was reached by keys a person presses, and each ended the app with a traceba
   refused item of the results, ran a second selection after the first had closed the
   screen, popped the explorer and ended with `ScreenStackError: Can't pop screen`; an esc
   that reached a form just covered by its confirmation popped the confirmation and ended
-  with `InvalidStateError` at the next esc. Now only the screen on top closes. And the palette's search, still
-  running as it closed, looked its list up after it had gone (`NoMatches: CommandList`): a
-  search of a palette that has gone now ends quietly.
+  with `InvalidStateError` at the next esc. Now only the screen on top closes. And the
+  palette's search, still running as it closed, looked its list up after it had gone
+  (`NoMatches: CommandList`): a search of a palette that has gone now ends quietly.
 
 Every option list and screen of the process is patched (Textual's own too: the command
 palette's), once, by `install()`; `amiexplorer.ui.app` installs it at import. If Textual no
