@@ -23,7 +23,7 @@ from amiexplorer.ui.dialogs.create_snapshot import CreateSnapshotDialog
 from amiexplorer.ui.dialogs.create_volume import CreateVolumeDialog
 from amiexplorer.ui.dialogs.results import ResultsDialog
 from tests.dialogs.conftest import calls, goto, wait_for_screen
-from tests.functional.conftest import AppFactory, explorer, settle, until
+from tests.functional.conftest import AppFactory, explorer, open_audit, settle, until
 
 
 def burst(app: App[Any], *keys: str) -> None:
@@ -63,10 +63,7 @@ async def test_enter_on_a_confirmation_in_the_audit_pane_stays_in_the_audit(
     # The keys: in the Audit pane, p then enter.
     app = await make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("6")
-        await settle(pilot)
-        screen = explorer(pilot)
+        screen = await open_audit(pilot)
         rows = list(screen.audit.model.rows)
         index = next(
             i

@@ -78,6 +78,14 @@ def explorer(pilot: Pilot[Any]) -> ExplorerScreen:
     return screen
 
 
+async def open_audit(pilot: Pilot[Any]) -> ExplorerScreen:
+    """Once the load is over, the Audit pane (`6`) with its report made."""
+    await settle(pilot)
+    await pilot.press("6")
+    await settle(pilot)
+    return explorer(pilot)
+
+
 def visible_ids(pilot: Pilot[Any]) -> list[str]:
     """The ids of the rows the resource table shows, in order."""
     return [row.id for row in explorer(pilot).table.model.rows]

@@ -17,6 +17,7 @@ from amiexplorer.ui.screens.help import HelpScreen
 from tests.functional.conftest import (
     AppFactory,
     explorer,
+    open_audit,
     screen_text,
     settle,
     until,
@@ -48,10 +49,7 @@ async def test_audit_pane_groups_jumps_folds_and_filters(
 ) -> None:
     app = await make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("6")
-        await settle(pilot)
-        screen = explorer(pilot)
+        screen = await open_audit(pilot)
         rows = _rows(pilot)
         found = {
             code: {r.finding.resource_id for r in rows if isinstance(r, FindingRow)
@@ -116,10 +114,7 @@ async def test_cleaning_up_a_group_goes_through_the_guarded_path(
     orphans = _orphans(world)
     app = await make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("6")
-        await settle(pilot)
-        screen = explorer(pilot)
+        screen = await open_audit(pilot)
         # Shared-with findings are informational: nothing to clean up, nothing sent.
         await _cursor_to(pilot, _heading(pilot, FindingCode.SHARED_SNAPSHOT))
         await pilot.press("ctrl+d")
@@ -176,9 +171,7 @@ async def test_read_only_audit_cleans_nothing(
 ) -> None:
     app = await make_app(read_only=True)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("6")
-        await settle(pilot)
+        await open_audit(pilot)
         assert _rows(pilot), "the audit itself runs in read-only mode"
         await pilot.press("a", "ctrl+d")
         await settle(pilot)
@@ -197,10 +190,7 @@ async def test_managed_resources_are_counted_apart_never_cleaned_up(
 
     app = await make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("6")
-        await settle(pilot)
-        screen = explorer(pilot)
+        screen = await open_audit(pilot)
         rows = _rows(pilot)
         managed = [r for r in rows if isinstance(r, ManagedRow) and r.group is not None]
         heading = next(i for i, r in enumerate(rows) if isinstance(r, ManagedRow))

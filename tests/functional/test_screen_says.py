@@ -25,6 +25,7 @@ from amiexplorer.ui.dialogs.results import ResultsDialog
 from tests.functional.conftest import (
     AppFactory,
     explorer,
+    open_audit,
     screen_text,
     settle,
     until,
@@ -32,8 +33,14 @@ from tests.functional.conftest import (
 )
 from tests.functional.test_actions import READ_ONLY_ACTIONS, ec2, goto
 
-#: The demo's public image that nothing uses: two findings, unused-image and public-image.
-PUBLIC_UNUSED = "ami-a60c736ba80622598"
+
+def _public_unused(world: Planted) -> str:
+    """The demo's public image that nothing uses: two findings, unused-image and public-image.
+
+    Read from the world, never written down: ids differ from one seeding to the next.
+    """
+    (image_id,) = world.public_images & world.unused_images
+    return image_id
 
 
 def _findings(pilot: Pilot[Any], code: FindingCode) -> set[str]:
@@ -62,13 +69,11 @@ def _planned(pilot: Pilot[Any]) -> set[str]:
 async def test_the_unused_images_cleanup_leaves_work_in_flight_alone(
     make_app: AppFactory, world: Planted, demo_server: DemoServer
 ) -> None:
-    assert PUBLIC_UNUSED in world.public_images & world.unused_images
+    public_unused = _public_unused(world)
     pending = set(world.pending_images) | set(world.pending_snapshots)
     app = await make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("6")
-        await settle(pilot)
+        await open_audit(pilot)
         # The 18-hour cross-region copy is no leftover, and the status line says why.
         unused = _findings(pilot, FindingCode.UNUSED_IMAGE)
         assert unused == world.unused_images - world.pending_images
@@ -84,9 +89,9 @@ async def test_the_unused_images_cleanup_leaves_work_in_flight_alone(
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog)
         (notice,) = [w for w in dialog.plan.warnings if w.message.startswith("public:")]
-        assert notice.resource_ids == (PUBLIC_UNUSED,)
+        assert notice.resource_ids == (public_unused,)
         text = " ".join(screen_text(pilot).split())
-        assert f"public: every AWS account may launch {PUBLIC_UNUSED}" in text
+        assert f"public: every AWS account may launch {public_unused}" in text
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
     changing = [r for r in demo_server.requests if not r.action.startswith(READ_ONLY_ACTIONS)]
@@ -96,13 +101,11 @@ async def test_the_unused_images_cleanup_leaves_work_in_flight_alone(
 async def test_both_findings_of_a_public_unused_image_are_accounted_for(
     make_app: AppFactory, world: Planted, demo_server: DemoServer
 ) -> None:
+    public_unused = _public_unused(world)
     app = await make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("6")
-        await settle(pilot)
-        screen = explorer(pilot)
-        await pilot.press("slash", *PUBLIC_UNUSED, "enter", "a", "ctrl+d")
+        screen = await open_audit(pilot)
+        await pilot.press("slash", *public_unused, "enter", "a", "ctrl+d")
         # The deregistration comes first and says why it needs no making private...
         await until_screen(pilot, ConfirmDialog)
         assert app.screen.plan.title == "deregister 1 image(s)"  # type: ignore[attr-defined]
@@ -115,7 +118,7 @@ async def test_both_findings_of_a_public_unused_image_are_accounted_for(
         await pilot.press("escape")
         await until(pilot, lambda: getattr(app.screen, "plan", None) is not None
                     and app.screen.plan.title == "make 1 resource(s) private")  # type: ignore[attr-defined]  # fmt: skip
-        assert _planned(pilot) == {PUBLIC_UNUSED}
+        assert _planned(pilot) == {public_unused}
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)
         await settle(pilot)
@@ -126,22 +129,22 @@ async def test_both_findings_of_a_public_unused_image_are_accounted_for(
         await pilot.press(*str(count), "ctrl+s")
         await until_screen(pilot, ResultsDialog)
         assert isinstance(app.screen, ResultsDialog)
-        assert PUBLIC_UNUSED in {i for r in app.screen.report.done for i in r.resource_ids}
+        assert public_unused in {i for r in app.screen.report.done for i in r.resource_ids}
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)
         await settle(pilot)
         assert app.screen is screen, "no make-private of an image that is gone"
         assert any(
-            "Not made private" in n.message and PUBLIC_UNUSED in n.message
+            "Not made private" in n.message and public_unused in n.message
             for n in app._notifications
         )
-        assert not _findings(pilot, FindingCode.PUBLIC_IMAGE) & {PUBLIC_UNUSED}
+        assert not _findings(pilot, FindingCode.PUBLIC_IMAGE) & {public_unused}
     sent = [
         r.action for r in demo_server.requests if r.action.startswith("Modify") and not r.dry_run
     ]
     assert sent == []
     assert not ec2(demo_server, "us-east-1").describe_images(
-        Filters=[{"Name": "image-id", "Values": [PUBLIC_UNUSED]}]
+        Filters=[{"Name": "image-id", "Values": [public_unused]}]
     )["Images"]
 
 
@@ -152,10 +155,7 @@ async def test_the_audit_pane_follows_changes_made_elsewhere(
     volume_id = sorted(world.unattached_volumes)[0]
     app = await make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("6")
-        await settle(pilot)
-        screen = explorer(pilot)
+        screen = await open_audit(pilot)
         assert _findings(pilot, FindingCode.PUBLIC_SNAPSHOT) == {public}
         assert "▾ Public snapshots (1)" in _headings(pilot)
         assert volume_id in _findings(pilot, FindingCode.UNATTACHED_VOLUME)
