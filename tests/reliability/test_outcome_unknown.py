@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +42,11 @@ def _lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
-async def test_a_create_image_cancelled_mid_call_is_logged_sent_outcome_unknown(
+@contextlib.asynccontextmanager
+async def _loaded_runner(
     world: Planted, demo_server: DemoServer, proxy: FaultProxy, tmp_path: Path
-) -> None:
+) -> AsyncIterator[tuple[ActionRunner, ActionLog, str]]:
+    """A runner of a loaded account behind the proxy, its log, and a running instance."""
     settings = proxied_settings(proxy, demo_server, regions=(REGION,), max_attempts=1)
     account = Account(await connect(AwsSession(settings)))
     try:
@@ -53,6 +55,15 @@ async def test_a_create_image_cancelled_mid_call_is_logged_sent_outcome_unknown(
         log = ActionLog(tmp_path / "actions.jsonl")
         runner = ActionRunner.for_account(account, log=log)
         instance = sorted(i for i in world.running_instances if world.region_of[i] == REGION)[0]
+        yield runner, log, instance
+    finally:
+        await account.close()
+
+
+async def test_a_create_image_cancelled_mid_call_is_logged_sent_outcome_unknown(
+    world: Planted, demo_server: DemoServer, proxy: FaultProxy, tmp_path: Path
+) -> None:
+    async with _loaded_runner(world, demo_server, proxy, tmp_path) as (runner, log, instance):
         plan = runner.plan(CreateImageRequest(instance, NAME))
         checked = await runner.preflight(plan)
         assert checked.ok
@@ -75,25 +86,14 @@ async def test_a_create_image_cancelled_mid_call_is_logged_sent_outcome_unknown(
         # And indeed AWS acted: the image exists although nobody saw the answer.
         images = ec2_backend(REGION).amis
         await _until(lambda: any(i.name == NAME for i in images.values()))
-    finally:
-        await account.close()
 
 
 async def test_every_sent_call_has_its_outcome_logged(
     world: Planted, demo_server: DemoServer, proxy: FaultProxy, tmp_path: Path
 ) -> None:
-    settings = proxied_settings(proxy, demo_server, regions=(REGION,), max_attempts=1)
-    account = Account(await connect(AwsSession(settings)))
-    try:
-        async for _event in account.load():
-            pass
-        log = ActionLog(tmp_path / "actions.jsonl")
-        runner = ActionRunner.for_account(account, log=log)
-        instance = sorted(i for i in world.running_instances if world.region_of[i] == REGION)[0]
+    async with _loaded_runner(world, demo_server, proxy, tmp_path) as (runner, log, instance):
         proxy.error("InternalError", 500, action="CreateImage", dry_run=False)
         report = await runner.run(CreateImageRequest(instance, NAME), Confirmation())
         assert [r.outcome.value for r in report.results] == ["failed"]
         outcomes = [(line["outcome"], line["dry_run"]) for line in _lines(log.path)]
         assert outcomes == [("dry-run-ok", True), ("sent", False), ("failed", False)]
-    finally:
-        await account.close()
