@@ -25,22 +25,22 @@ def _whole(text: str, what: str) -> int:
         raise argparse.ArgumentTypeError(f"{shown} is not {what}") from None
 
 
-def _days(text: str) -> int:
-    value = _whole(text, "a whole number of days")
+def _duration(text: str, unit: str, maximum: int, most: str) -> int:
+    """A whole number of `unit` from 0 to `maximum` (`most` says the maximum in words)."""
+    value = _whole(text, f"a whole number of {unit}")
     if value < 0:
-        raise argparse.ArgumentTypeError("a number of days cannot be negative")
-    if value > MAX_AGE_DAYS:
-        raise argparse.ArgumentTypeError(f"at most {MAX_AGE_DAYS} days (100 years), not {value}")
+        raise argparse.ArgumentTypeError(f"a number of {unit} cannot be negative")
+    if value > maximum:
+        raise argparse.ArgumentTypeError(f"at most {most}, not {value}")
     return value
+
+
+def _days(text: str) -> int:
+    return _duration(text, "days", MAX_AGE_DAYS, f"{MAX_AGE_DAYS} days (100 years)")
 
 
 def _hours(text: str) -> int:
-    value = _whole(text, "a whole number of hours")
-    if value < 0:
-        raise argparse.ArgumentTypeError("a number of hours cannot be negative")
-    if value > MAX_AGE_DAYS * 24:
-        raise argparse.ArgumentTypeError(f"at most {MAX_AGE_DAYS * 24} hours, not {value}")
-    return value
+    return _duration(text, "hours", MAX_AGE_DAYS * 24, f"{MAX_AGE_DAYS * 24} hours")
 
 
 def _count(text: str) -> int:
