@@ -18,7 +18,7 @@ def main() -> int:
 
         start_early(sys.argv[1:])
         with startup_allocations():
-            from amiexplorer.cli import main as cli_main
+            from amiexplorer.cli.main import main as cli_main
         return cli_main()
     except KeyboardInterrupt:  # ctrl+c during the imports: no traceback
         return 130

@@ -18,26 +18,22 @@ from typing import Any
 
 from platformdirs import user_config_path, user_state_path
 
-from amiexplorer.aws.settings import CALL_TIMEOUT, STARTUP_TIMEOUT
+from amiexplorer.core.connection import CALL_TIMEOUT, STARTUP_TIMEOUT
+from amiexplorer.core.tuning import (
+    Prices,
+    Thresholds,
+)
+from amiexplorer.core.tuning import bounds as _bounds
 
 APP_NAME = "amiexplorer"
 
 #: The largest config file read; a real one is a few hundred bytes.
 MAX_CONFIG_BYTES = 1024 * 1024
-#: The largest age threshold, in days (100 years): more says nothing and overflows dates.
-MAX_AGE_DAYS = 36500
 #: The longest automatic refresh interval, in seconds (a day).
 MAX_REFRESH_INTERVAL = 86400
-#: The highest price per GB-month accepted (list prices are cents).
-MAX_PRICE = 1000.0
 #: The shortest and longest deadline, in seconds.
 MIN_TIMEOUT = 0.1
 MAX_TIMEOUT = 3600.0
-
-
-def _bounds(low: float, high: float) -> dict[str, float]:
-    """Field metadata: the range a number must lie in."""
-    return {"min": low, "max": high}
 
 
 class ConfigError(Exception):
@@ -45,47 +41,8 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Prices:
-    """List prices in USD per GB-month, used for the audit's monthly cost estimates."""
-
-    #: Snapshot storage, standard tier (billed on changed blocks: an upper bound).
-    snapshot_standard: float = field(default=0.05, metadata=_bounds(0, MAX_PRICE))
-    #: Snapshot storage, archive tier.
-    snapshot_archive: float = field(default=0.0125, metadata=_bounds(0, MAX_PRICE))
-    #: Volume storage per type.
-    gp3: float = field(default=0.08, metadata=_bounds(0, MAX_PRICE))
-    gp2: float = field(default=0.10, metadata=_bounds(0, MAX_PRICE))
-    io1: float = field(default=0.125, metadata=_bounds(0, MAX_PRICE))
-    io2: float = field(default=0.125, metadata=_bounds(0, MAX_PRICE))
-    st1: float = field(default=0.045, metadata=_bounds(0, MAX_PRICE))
-    sc1: float = field(default=0.015, metadata=_bounds(0, MAX_PRICE))
-    standard: float = field(default=0.05, metadata=_bounds(0, MAX_PRICE))
-
-
-#: Above this many images (or snapshots), the audit does not read who each one is shared with
-#: (one call each) unless asked to.
-DEFAULT_SHARING_LIMIT = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """Audit thresholds: how old a resource must be before it is reported."""
-
-    #: Minimum age in days before a snapshot is reported.
-    snapshot_min_age_days: int = field(default=0, metadata=_bounds(0, MAX_AGE_DAYS))
-    #: Minimum age in days before an image is reported.
-    image_min_age_days: int = field(default=0, metadata=_bounds(0, MAX_AGE_DAYS))
-    #: Minimum age in days before an unattached volume is reported.
-    volume_min_age_days: int = field(default=0, metadata=_bounds(0, MAX_AGE_DAYS))
-    #: Hours a just-created resource is never a leftover (orphaned-*, unused-image,
-    #: unattached-volume), whatever the day thresholds say: the work that made it may still
-    #: be under way (a copy registering its image, a volume about to be attached).
-    grace_hours: int = field(default=24, metadata=_bounds(0, MAX_AGE_DAYS * 24))
-
-
-@dataclass(frozen=True, slots=True)
 class Timeouts:
-    """Deadlines in seconds (the reasons for the defaults are in aws/settings.py)."""
+    """Deadlines in seconds (the reasons for the defaults are in core/connection.py)."""
 
     #: The start-up checks in all, on the wall clock: credentials (credential_process, SSO,
     #: assume-role), identity, account alias, regions.

@@ -34,6 +34,9 @@ class Layer(StrEnum):
     SCREEN = "screen"
     #: A dialog's: active with its widgets' only (Textual stops the chain at a modal).
     MODAL = "modal"
+    #: A pane's of the explorer: active with the explorer's, the App's and widgets', never
+    #: with a dialog's (it covers the pane) or another pane's (one pane shows at a time).
+    PANE = "pane"
     #: A widget's: may sit on any screen, so it is checked against all of them.
     WIDGET = "widget"
 
@@ -64,6 +67,8 @@ def active_together(a: KeyUse, b: KeyUse) -> bool:
     if a.owner == b.owner:
         return True
     layers = {a.layer, b.layer}
+    if Layer.PANE in layers and (Layer.MODAL in layers or layers == {Layer.PANE}):
+        return False
     if layers <= {Layer.SCREEN, Layer.MODAL}:
         return False  # two screens: one is on top at a time
     return layers != {Layer.APP, Layer.MODAL}  # a modal's chain stops before the App

@@ -86,10 +86,10 @@ async def _first_paint_after(paints: PaintClock, moment: float) -> float:
 async def measure_app(endpoint_url: str) -> dict[str, Any]:
     """The app over the benchmark endpoint: load, switch to snapshots, filter, sort, RSS."""
     from amiexplorer.aws.account import Account
-    from amiexplorer.aws.connect import connect
-    from amiexplorer.aws.models import ResourceKind
     from amiexplorer.aws.session import AwsSession, ConnectionSettings
+    from amiexplorer.aws.startup.connect import connect
     from amiexplorer.config import Settings
+    from amiexplorer.core.models import ResourceKind
     from amiexplorer.ui.app import AmiExplorerApp
     from amiexplorer.ui.screens.explorer import ExplorerScreen
 
@@ -184,9 +184,9 @@ def first_paint(endpoint_url: str, t0: float) -> dict[str, Any]:
     checks are done (its rows then stream in).
     """
     imported = time.time()
-    from amiexplorer.aws.settings import ConnectionSettings
-    from amiexplorer.cli import open_account
+    from amiexplorer.cli.main import open_account
     from amiexplorer.config import Settings
+    from amiexplorer.core.connection import ConnectionSettings
     from amiexplorer.ui.app import AmiExplorerApp, Opening
     from amiexplorer.ui.screens.connecting import ConnectingScreen
 

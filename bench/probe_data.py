@@ -28,9 +28,9 @@ from bench.world import REGIONS
 async def data_load(endpoint_url: str) -> dict[str, Any]:
     """amiexplorer.aws.account.Account.load over every region, as the app runs it."""
     from amiexplorer.aws.account import Account
-    from amiexplorer.aws.connect import connect
-    from amiexplorer.aws.models import ResourceKind
     from amiexplorer.aws.session import AwsSession, ConnectionSettings
+    from amiexplorer.aws.startup.connect import connect
+    from amiexplorer.core.models import ResourceKind
 
     started = time.perf_counter()
     connection = await connect(AwsSession(ConnectionSettings(endpoint_url=endpoint_url)))

@@ -17,8 +17,8 @@ from typing import Any
 os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.connect import connect
 from amiexplorer.aws.session import AwsSession, ConnectionSettings
+from amiexplorer.aws.startup.connect import connect
 from amiexplorer.demo import (
     DEMO_CREDENTIALS,
     DEMO_REGIONS,

@@ -31,8 +31,8 @@ from datetime import UTC, datetime  # noqa: E402
 import pytest  # noqa: E402
 
 from amiexplorer.aws.account import Account  # noqa: E402
-from amiexplorer.aws.connect import connect  # noqa: E402
 from amiexplorer.aws.session import AwsSession, ConnectionSettings  # noqa: E402
+from amiexplorer.aws.startup.connect import connect  # noqa: E402
 from amiexplorer.demo import (  # noqa: E402
     DEMO_CREDENTIALS,
     DEMO_REGIONS,

@@ -12,17 +12,17 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import replace
 
 from amiexplorer.aws.attributes import attributes_of, stream_attributes
-from amiexplorer.aws.connect import Connection, describe_regions
 from amiexplorer.aws.errors import describe_problem, is_credential_problem
-from amiexplorer.aws.inventory import Inventory, InventoryEvent, LoadError, RegionFinished
 from amiexplorer.aws.loader import REGION_CONCURRENCY, InventoryLoader, PageSizes
-from amiexplorer.aws.managed import management_of
-from amiexplorer.aws.models import Identity, Image, Region, Snapshot
 from amiexplorer.aws.provenance import Provenance, read_provenance
 from amiexplorer.aws.references import read_dlm, read_ssm
-from amiexplorer.aws.relations import RelationGraph
 from amiexplorer.aws.session import AwsSession, ClientPool
-from amiexplorer.config import DEFAULT_SHARING_LIMIT
+from amiexplorer.aws.startup.connect import Connection, describe_regions
+from amiexplorer.core.inventory import Inventory, InventoryEvent, LoadError, RegionFinished
+from amiexplorer.core.managed import management_of
+from amiexplorer.core.models import Identity, Image, Region, Snapshot
+from amiexplorer.core.relations import RelationGraph
+from amiexplorer.core.tuning import DEFAULT_SHARING_LIMIT
 
 #: Above this many images (or snapshots), their sharing is read per resource, on demand (when
 #: a detail panel opens), not by the background pass: one call each does not scale. The

@@ -12,11 +12,9 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import replace
 from typing import Any
 
-from amiexplorer.aws.models import Image, Snapshot
 from amiexplorer.aws.parse import parse_time
 from amiexplorer.aws.session import ClientPool
-
-PUBLIC_GROUP = "all"
+from amiexplorer.core.models import PUBLIC_GROUP, Image, Snapshot
 
 
 def _permissions(entries: list[dict[str, Any]]) -> tuple[bool, tuple[str, ...]]:

@@ -37,14 +37,14 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.attributes import PUBLIC_GROUP, attributes_of
-from amiexplorer.aws.audit import AuditError, AuditReport, audit_scope, build_report
-from amiexplorer.aws.audit_rules import unused_image_candidates
+from amiexplorer.aws.attributes import attributes_of
 from amiexplorer.aws.errors import describe_problem, error_code
-from amiexplorer.aws.inventory import Inventory, RegionFinished
-from amiexplorer.aws.models import Image, ResourceKind, Snapshot
 from amiexplorer.aws.references import read_references
-from amiexplorer.config import DEFAULT_SHARING_LIMIT, Prices, Thresholds
+from amiexplorer.core.audit.report import AuditError, AuditReport, audit_scope, build_report
+from amiexplorer.core.audit.rules import unused_image_candidates
+from amiexplorer.core.inventory import Inventory, RegionFinished
+from amiexplorer.core.models import PUBLIC_GROUP, Image, ResourceKind, Snapshot
+from amiexplorer.core.tuning import DEFAULT_SHARING_LIMIT, Prices, Thresholds
 
 #: Codes that mean the resource went away between the load and the sharing call.
 _GONE = frozenset({"InvalidSnapshot.NotFound", "InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"})

@@ -11,38 +11,29 @@ of the first rows.
 Both are shared here. Nothing else changes: every client keeps its own region, endpoint,
 credentials, configuration, event handlers and connection pool. The class is cached by
 service and API version: it depends on nothing else, as amiexplorer registers no handler of
-botocore's class-building event. If aiobotocore stops having what is patched here, clients
-are built the stock way (tests/data/test_client_costs.py checks the sharing happens).
+botocore's class-building event. The class cache replaces aiobotocore's
+`AioClientCreator._create_client_class`, installed by `aiobotocore_patches.install()` (the one
+place aiobotocore is patched); the alias cache is handed to each client of the pool (it
+reads botocore's `EventAliaser` internals, patching nothing). If aiobotocore or botocore stops
+having what is used here, clients are built the stock way; tests/compat/test_third_party.py
+names what changed and tests/data/test_client_costs.py checks the sharing happens.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from aiobotocore.client import AioClientCreator
 from botocore.hooks import EVENT_ALIASES, EventAliaser
 
 #: Client classes by (service name, API version).
 _classes: dict[tuple[str, str | None], type] = {}
 #: Event name -> aliased name, for every client (a pure function of botocore's alias table).
 _aliases: dict[str, str] = {}
-_installed = False
 
 
-def share_client_work() -> None:
-    """Build each service's client class once per process (idempotent)."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
-    _share_client_classes()
-
-
-def _share_client_classes() -> None:
-    """Build each service's client class once per process."""
-    build = getattr(AioClientCreator, "_create_client_class", None)
-    if build is None:
-        return
+def shared_client_classes(build: Callable[..., Any]) -> Callable[..., Any]:
+    """`AioClientCreator._create_client_class` made to build each service's class once."""
 
     async def create_client_class(self: Any, service_name: str, service_model: Any) -> type:
         key = (service_name, getattr(service_model, "api_version", None))
@@ -52,7 +43,7 @@ def _share_client_classes() -> None:
             _classes[key] = cls
         return cls
 
-    AioClientCreator._create_client_class = create_client_class
+    return create_client_class
 
 
 def share_alias_cache(client: Any) -> None:

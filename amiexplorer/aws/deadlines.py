@@ -15,26 +15,24 @@ running (`credential_process = sleep 100` outlived amiexplorer by 100 s), and wh
 printed was read whole, however much (`cat /dev/zero` filled the memory). Wrapped here, a
 process whose caller gave up is killed, and one that prints more than 1 MiB is refused.
 
-Both patches are installed once per process (`install`, idempotent) and change nothing else.
-If aiobotocore stops having what is patched, `install` leaves it alone and returns False;
-`tests/data/test_call_deadlines.py` fails then, naming what changed.
+Both replacements are made here (`call_with_deadline`, `process_ended_with_its_caller`) and
+installed by `aiobotocore_patches.install()`, the one place aiobotocore is patched, once per
+process; they change nothing else. If aiobotocore stops having what is patched, the install
+leaves it alone and says so; `tests/compat/test_third_party.py` and
+`tests/data/test_call_deadlines.py` fail then, naming what changed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from aiobotocore.client import AioBaseClient
-from aiobotocore.credentials import AioProcessProvider
 from botocore.exceptions import BotoCoreError, CredentialRetrievalError
 
 #: The client attribute holding its deadline in seconds (None: no deadline).
 _DEADLINE = "_amiexplorer_call_deadline"
-_installed: dict[str, bool] = {}
 #: How long a killed credential_process is waited for.
 _REAP_SECONDS = 2.0
 #: The most a credential_process may print on stdout, or on stderr (credentials are a few
@@ -75,30 +73,8 @@ async def with_call_deadline(context: Any, seconds: float | None) -> AsyncIterat
         yield client
 
 
-def install() -> bool:
-    """Patch aiobotocore once per process; True when both patches are in place."""
-    if not _installed:
-        _installed["call"] = _patch_make_api_call()
-        _installed["process"] = _patch_process_provider()
-    return all(_installed.values())
-
-
-def installed() -> dict[str, bool]:
-    """Which patches are in place (for the compatibility test's message)."""
-    install()
-    return dict(_installed)
-
-
-def _patch_make_api_call() -> bool:
-    original = getattr(AioBaseClient, "_make_api_call", None)
-    if original is None or not inspect.iscoroutinefunction(original):
-        return False
-    if list(inspect.signature(original).parameters)[:3] != [
-        "self",
-        "operation_name",
-        "api_params",
-    ]:
-        return False
+def call_with_deadline(original: Callable[..., Any]) -> Callable[..., Any]:
+    """`AioBaseClient._make_api_call` made to end at its client's deadline."""
 
     async def _make_api_call(self: Any, operation_name: str, api_params: Any) -> Any:
         seconds = call_deadline(self)
@@ -118,10 +94,7 @@ def _patch_make_api_call() -> bool:
                 seconds=seconds,
             ) from None
 
-    _make_api_call.__wrapped__ = original  # type: ignore[attr-defined]
-    _make_api_call.amiexplorer_patch = True  # type: ignore[attr-defined]
-    AioBaseClient._make_api_call = _make_api_call
-    return True
+    return _make_api_call
 
 
 class _EndedWithItsCaller:
@@ -190,12 +163,8 @@ async def _capped(stream: asyncio.StreamReader | None) -> bytes:
     return b"".join(chunks)
 
 
-def _patch_process_provider() -> bool:
-    init = AioProcessProvider.__init__
-    if "popen" not in inspect.signature(init).parameters:
-        return False
-    if not hasattr(AioProcessProvider, "_retrieve_credentials_using"):
-        return False
+def process_ended_with_its_caller(init: Callable[..., Any]) -> Callable[..., Any]:
+    """`AioProcessProvider.__init__` made to run credential_process with an end (`popen`)."""
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         popen = kwargs.pop("popen", None) or asyncio.create_subprocess_exec
@@ -205,7 +174,4 @@ def _patch_process_provider() -> bool:
 
         init(self, *args, popen=ended_with_its_caller, **kwargs)
 
-    __init__.__wrapped__ = init  # type: ignore[attr-defined]
-    __init__.amiexplorer_patch = True  # type: ignore[attr-defined]
-    AioProcessProvider.__init__ = __init__
-    return True
+    return __init__

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from amiexplorer.aws.errors import describe_problem
-from amiexplorer.aws.models import Image, Snapshot
 from amiexplorer.aws.session import ClientPool
+from amiexplorer.core.models import Image, Snapshot
 
 #: The alias prefix AWS reserves for the keys it manages (alias/aws/ebs for EBS).
 AWS_ALIAS_PREFIX = "alias/aws/"

@@ -13,14 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from amiexplorer.aws.errors import describe_problem, error_code
-from amiexplorer.aws.inventory import (
-    InventoryEvent,
-    LoadError,
-    PageLoaded,
-    RegionFinished,
-    RegionStarted,
-)
-from amiexplorer.aws.models import Image, ResourceKind
 from amiexplorer.aws.parse import (
     parse_image,
     parse_instance,
@@ -30,6 +22,14 @@ from amiexplorer.aws.parse import (
     parse_volume,
 )
 from amiexplorer.aws.session import ClientPool
+from amiexplorer.core.inventory import (
+    InventoryEvent,
+    LoadError,
+    PageLoaded,
+    RegionFinished,
+    RegionStarted,
+)
+from amiexplorer.core.models import Image, ResourceKind
 
 Emit = Callable[[InventoryEvent], None]
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import botocore.utils
 
-from amiexplorer.aws.models import (
+from amiexplorer.core.models import (
     BlockDeviceMapping,
     Image,
     Instance,

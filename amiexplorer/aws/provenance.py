@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from amiexplorer.aws.errors import describe_problem
-from amiexplorer.aws.managed import Management, Manager, recovery_point_arn
-from amiexplorer.aws.models import Image, Snapshot
 from amiexplorer.aws.session import ClientPool
+from amiexplorer.core.managed import Management, Manager, recovery_point_arn
+from amiexplorer.core.models import Image, Snapshot
 
 
 @dataclass(frozen=True, slots=True)

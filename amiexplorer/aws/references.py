@@ -23,7 +23,8 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from amiexplorer.aws.errors import PERMISSION_ERRORS, describe_problem, error_code
-from amiexplorer.aws.evidence import (
+from amiexplorer.aws.session import ClientPool
+from amiexplorer.core.evidence import (
     EvidenceProblem,
     ImageParameter,
     ImageReference,
@@ -33,10 +34,9 @@ from amiexplorer.aws.evidence import (
     image_ids_in,
     split_selector,
 )
-from amiexplorer.aws.inventory import Inventory
-from amiexplorer.aws.managed import Manager, management_of
-from amiexplorer.aws.relations import RelationGraph
-from amiexplorer.aws.session import ClientPool
+from amiexplorer.core.inventory import Inventory
+from amiexplorer.core.managed import Manager, management_of
+from amiexplorer.core.relations import RelationGraph
 
 T = TypeVar("T")
 

@@ -29,13 +29,13 @@ from botocore.exceptions import DataNotFoundError
 from botocore.utils import get_environ_proxies
 
 from amiexplorer import __version__
-from amiexplorer.aws import deadlines
+from amiexplorer.aws import aiobotocore_patches, deadlines
 from amiexplorer.aws.answers import check_answer
-from amiexplorer.aws.client_costs import share_alias_cache, share_client_work
+from amiexplorer.aws.client_costs import share_alias_cache
 from amiexplorer.aws.errors import is_credential_problem
 from amiexplorer.aws.fastparse import FastParserFactory
 from amiexplorer.aws.parse import botocore_timestamp
-from amiexplorer.aws.settings import MAX_ATTEMPTS, READ_TIMEOUT, ConnectionSettings
+from amiexplorer.core.connection import MAX_ATTEMPTS, READ_TIMEOUT, ConnectionSettings
 
 __all__ = [
     "CLIENT_CONFIG",
@@ -131,9 +131,9 @@ class AwsSession:
         self._session = self._new_session()
 
     def _new_session(self) -> AioSession:
-        share_client_work()
-        # A total deadline per call, and a credential_process that ends with its caller.
-        deadlines.install()
+        # A total deadline per call, a credential_process that ends with its caller, and one
+        # client class per service (aiobotocore_patches.py, the one place aiobotocore is patched).
+        aiobotocore_patches.install()
         # botocore resolves the profile lazily; ProfileNotFound surfaces at the first use.
         session = AioSession(profile=self.settings.profile)
         # Loading EC2's service model costs ~0.4 s; every session in the process (a profile

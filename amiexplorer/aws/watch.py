@@ -15,13 +15,15 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
+from botocore import xform_name
+
 from amiexplorer.aws.errors import describe_problem, error_code
-from amiexplorer.aws.inventory import Inventory
-from amiexplorer.aws.models import Image, ResourceKind, Snapshot, Volume
-from amiexplorer.aws.parse import parse_image, parse_snapshot, parse_volume
+from amiexplorer.aws.parse import Item, parse_image, parse_snapshot, parse_volume
 from amiexplorer.aws.session import ClientPool
-from amiexplorer.aws.watch_events import (
-    DONE_STATES,
+from amiexplorer.core.inventory import Inventory
+from amiexplorer.core.kinds import follow_of
+from amiexplorer.core.models import Image, ResourceKind, Snapshot, Volume
+from amiexplorer.core.watch_events import (
     BackoffSchedule,
     PollFailed,
     ResourceFinished,
@@ -177,7 +179,7 @@ class Watcher:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # one region's trouble is reported, never fatal
-                operation = _OPERATIONS[kind]
+                operation = follow_of(kind).operation
                 problem = describe_problem(exc, region=name, operation=operation)
                 events.append(PollFailed(name, error_code(exc), problem.message, delay))
                 continue
@@ -191,23 +193,24 @@ class Watcher:
 
     async def _describe(self, kind: ResourceKind, region: str, ids: list[str]) -> list[Watched]:
         ec2 = await self.pool.get("ec2", region)
+        follow = follow_of(kind)
+        describe = getattr(ec2, xform_name(follow.operation))
         found: list[Watched] = []
         for start in range(0, len(ids), _BATCH):
             chunk = ids[start : start + _BATCH]
-            if kind is ResourceKind.SNAPSHOT:
-                reply = await ec2.describe_snapshots(
-                    Filters=[{"Name": "snapshot-id", "Values": chunk}]
-                )
-                found += [parse_snapshot(s, region) for s in reply.get("Snapshots") or []]
-            elif kind is ResourceKind.IMAGE:
-                reply = await ec2.describe_images(Filters=[{"Name": "image-id", "Values": chunk}])
-                found += [
-                    parse_image(i, region, self.account_id) for i in reply.get("Images") or []
-                ]
-            else:
-                reply = await ec2.describe_volumes(Filters=[{"Name": "volume-id", "Values": chunk}])
-                found += [parse_volume(v, region) for v in reply.get("Volumes") or []]
+            reply = await describe(Filters=[{"Name": follow.filter_name, "Values": chunk}])
+            found += [
+                self._parse(kind, item, region) for item in reply.get(follow.result_key) or []
+            ]
         return found
+
+    def _parse(self, kind: ResourceKind, item: Item, region: str) -> Watched:
+        """The model of one resource a Describe call listed."""
+        if kind is ResourceKind.SNAPSHOT:
+            return parse_snapshot(item, region)
+        if kind is ResourceKind.IMAGE:
+            return parse_image(item, region, self.account_id)
+        return parse_volume(item, region)
 
     def _fold(
         self, region: _Region, kind: ResourceKind, ids: list[str], found: Iterable[Watched]
@@ -245,7 +248,7 @@ class Watcher:
                     events.append(ResourceUpdated(resource))
                 continue
             self._forget(region, resource_id)
-            succeeded = resource.state in DONE_STATES[kind]
+            succeeded = resource.state in follow_of(kind).done_states
             message = finish_message(resource, succeeded)
             events.append(ResourceFinished(resource, succeeded, message))
         return events
@@ -264,13 +267,6 @@ class Watcher:
         region.targets.pop(resource_id, None)
         region.seen.pop(resource_id, None)
         region.misses.pop(resource_id, None)
-
-
-_OPERATIONS: dict[ResourceKind, str] = {
-    ResourceKind.SNAPSHOT: "DescribeSnapshots",
-    ResourceKind.IMAGE: "DescribeImages",
-    ResourceKind.VOLUME: "DescribeVolumes",
-}
 
 
 def targets_of(resources: Iterable[Watched]) -> list[WatchTarget]:

@@ -28,7 +28,6 @@ from amiexplorer.demo.constants import (
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from amiexplorer.demo.middleware import RecordedRequest
     from amiexplorer.demo.pending import (
         ManualClock,
         PendingSettings,
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
         set_clock,
     )
     from amiexplorer.demo.planted import Planted
+    from amiexplorer.demo.recorded import RecordedRequest
     from amiexplorer.demo.server import DemoServer
     from amiexplorer.demo.world import seed_world
 
@@ -63,7 +63,7 @@ __all__ = [
 
 #: Where each lazily imported name lives.
 _LAZY = {
-    "RecordedRequest": "middleware",
+    "RecordedRequest": "recorded",
     "ManualClock": "pending",
     "PendingSettings": "pending",
     "disable_pending": "pending",

@@ -18,12 +18,12 @@ from moto.core.base_backend import BackendDict
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.models import moto_api_backend
 
-from amiexplorer.demo import dlm, fastboot, recovery_points
+from amiexplorer.demo import botocore_patches, dlm, recovery_points
 from amiexplorer.demo.constants import DEMO_ACCOUNT_ID
 
 # moto's core (above) lists no regions; its service modules (EC2, KMS, ...) do when imported,
 # lazily, through the functions below, the seeder, the patches or the server: all after this.
-fastboot.install()
+botocore_patches.install()
 
 
 def reset_backends(seed: int | None = None) -> None:

@@ -179,7 +179,7 @@ def page(
 
 
 def describe_image_references(self: Any) -> Any:
-    """moto response method for Action=DescribeImageReferences (installed by ``patches``)."""
+    """moto response method for Action=DescribeImageReferences (installed by ``moto_patches``)."""
     from moto.core.responses import ActionResult
     from moto.ssm.models import ssm_backends
 

@@ -15,15 +15,13 @@ from __future__ import annotations
 import io
 import json
 import re
-import threading
 import uuid
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl
 
-from amiexplorer.demo import rest
+from amiexplorer.demo import rest, rest_handlers
 from amiexplorer.demo.faults import (
     FaultInjector,
     FaultResponse,
@@ -31,49 +29,16 @@ from amiexplorer.demo.faults import (
     is_rest_json,
     service_error,
 )
-from amiexplorer.demo.routes import rest_match
+from amiexplorer.demo.recorded import RecordedRequest, RequestJournal
+from amiexplorer.demo.routes import raw_path, rest_match
+
+__all__ = ["DemoMiddleware", "RecordedRequest", "RequestJournal", "describe", "raw_path"]
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 # Credential=AKID/20260101/us-east-1/ec2/aws4_request
 _SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One request the demo server received (never its credentials)."""
-
-    method: str
-    service: str
-    region: str
-    action: str
-    dry_run: bool
-    params: dict[str, str] = field(default_factory=dict)
-
-
-class RequestJournal:
-    """Thread-safe list of recorded requests."""
-
-    def __init__(self) -> None:
-        """Start empty."""
-        self._lock = threading.Lock()
-        self._requests: list[RecordedRequest] = []
-
-    def record(self, request: RecordedRequest) -> None:
-        """Append ``request``."""
-        with self._lock:
-            self._requests.append(request)
-
-    def snapshot(self) -> list[RecordedRequest]:
-        """Return a copy of the requests recorded so far, oldest first."""
-        with self._lock:
-            return list(self._requests)
-
-    def clear(self) -> None:
-        """Forget every recorded request."""
-        with self._lock:
-            self._requests.clear()
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:
@@ -95,18 +60,6 @@ def _read_body(environ: dict[str, Any]) -> bytes:
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))
     return body
-
-
-def raw_path(environ: Mapping[str, Any]) -> str:
-    """The request path as sent, still percent-encoded.
-
-    REST paths carry ARNs (``/resources/arn%3Aaws%3Aec2%3A...%3Avolume%2Fvol-1/recovery-points/``)
-    whose slashes ``PATH_INFO`` has already decoded; werkzeug keeps the raw one in ``RAW_URI``.
-    """
-    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
-    if raw:
-        return str(raw).split("?", 1)[0]
-    return quote(environ.get("PATH_INFO", "") or "/")
 
 
 def _params(environ: dict[str, Any], body: bytes, is_json: bool) -> dict[str, str]:
@@ -198,7 +151,7 @@ class DemoMiddleware:
         if fault is not None:
             return _answer(start_response, fault)
         try:
-            own = rest.handler_for(recorded.service, recorded.action)
+            own = rest_handlers.handler_for(recorded.service, recorded.action)
             if own is not None:
                 return _answer(start_response, own(rest.request_of(environ, recorded, body)))
             return self._app(environ, start_response)

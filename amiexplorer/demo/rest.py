@@ -1,9 +1,9 @@
 """Answers the demo gives itself to REST-JSON calls moto cannot serve.
 
 moto has no Data Lifecycle Manager at all, and its AWS Backup has vaults and plans but no
-recovery points. The middleware asks ``handler_for`` before passing a request to moto; a handler
-gets a parsed ``RestRequest`` and returns the whole answer (status, headers, JSON body), errors
-included, in the shapes of botocore's ``dlm`` and ``backup`` models.
+recovery points. The middleware asks ``rest_handlers.handler_for`` before passing a request to
+moto; a handler gets a parsed ``RestRequest`` (made here) and returns the whole answer (status,
+headers, JSON body), errors included, in the shapes of botocore's ``dlm`` and ``backup`` models.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from amiexplorer.demo.constants import DEMO_ACCOUNT_ID
 from amiexplorer.demo.faults import FaultResponse, rest_json_error
 
 if TYPE_CHECKING:
-    from amiexplorer.demo.middleware import RecordedRequest
+    from amiexplorer.demo.recorded import RecordedRequest
 
 _ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/")
 
@@ -79,8 +79,7 @@ def _account_of(environ: Mapping[str, Any]) -> str:
 
 def request_of(environ: Mapping[str, Any], recorded: RecordedRequest, body: bytes) -> RestRequest:
     """Parse the request the middleware has already described."""
-    from amiexplorer.demo.middleware import raw_path
-    from amiexplorer.demo.routes import rest_match
+    from amiexplorer.demo.routes import raw_path, rest_match
 
     _name, labels = rest_match(recorded.service, recorded.method, raw_path(environ))
     query: dict[str, list[str]] = {}
@@ -113,20 +112,3 @@ def reset_stores() -> None:
 
     dlm.reset()
     recovery_points.reset()
-
-
-def handler_for(service: str, operation: str) -> Handler | None:
-    """The demo's own handler for ``operation`` of ``service``, or None to let moto answer."""
-    if service == "dlm":
-        from amiexplorer.demo import dlm_api
-
-        return dlm_api.HANDLERS.get(operation, unknown_operation)
-    if service == "backup":
-        from amiexplorer.demo import backup_api
-
-        return backup_api.HANDLERS.get(operation)
-    if service == "imagebuilder":
-        from amiexplorer.demo import image_builder_api
-
-        return image_builder_api.HANDLERS.get(operation, unknown_operation)
-    return None

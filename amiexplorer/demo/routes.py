@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
-from urllib.parse import unquote
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote, unquote
 
 _LABEL = re.compile(r"\{([^}+]+)(\+?)\}")
 
@@ -64,3 +66,15 @@ def rest_match(service: str, method: str, path: str) -> tuple[str, dict[str, str
         if found is not None:
             return name, {k: unquote(v) for k, v in found.groupdict().items()}
     return "", {}
+
+
+def raw_path(environ: Mapping[str, Any]) -> str:
+    """The request path as sent, still percent-encoded.
+
+    REST paths carry ARNs (``/resources/arn%3Aaws%3Aec2%3A...%3Avolume%2Fvol-1/recovery-points/``)
+    whose slashes ``PATH_INFO`` has already decoded; werkzeug keeps the raw one in ``RAW_URI``.
+    """
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw:
+        return str(raw).split("?", 1)[0]
+    return quote(environ.get("PATH_INFO", "") or "/")

@@ -19,11 +19,10 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import ThreadedWSGIServer
 
-from amiexplorer.demo import pending
+from amiexplorer.demo import moto_patches, pending
 from amiexplorer.demo.backends import reset_backends
 from amiexplorer.demo.faults import FaultInjector
 from amiexplorer.demo.middleware import DemoMiddleware, RecordedRequest, RequestJournal
-from amiexplorer.demo.patches import install_patches
 
 
 class _QuietRequestHandler(MotoRequestHandler):
@@ -95,7 +94,7 @@ class DemoServer:
         """Bind the port and serve in a daemon thread; returns once requests are accepted."""
         if self._server is not None:
             raise RuntimeError("DemoServer is already running")
-        install_patches()
+        moto_patches.install()
         _silence_loggers()
         app = DemoMiddleware(
             DomainDispatcherApplication(create_backend_app), self._journal, self._faults

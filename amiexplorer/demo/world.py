@@ -11,7 +11,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from amiexplorer.demo import imaging, leftovers, managed
+from amiexplorer.demo import imaging, leftovers, managed, moto_patches
 from amiexplorer.demo import pending as pending_states
 from amiexplorer.demo.backends import autoscaling_backend, iam_backend, kms_backend, reset_backends
 from amiexplorer.demo.builders import KEY_PAIR, Calendar, RegionKit, tags_of
@@ -27,7 +27,6 @@ from amiexplorer.demo.fleet import (
     Disk,
     InstanceSpec,
 )
-from amiexplorer.demo.patches import install_patches
 from amiexplorer.demo.planted import Planted, collect
 from amiexplorer.demo.timefmt import aws_timestamp
 
@@ -39,15 +38,8 @@ def default_now() -> datetime:
 
 def _create_kms_key(region: str) -> str:
     """Create the region's customer key for EBS (alias/acme-ebs); returns its ARN."""
-    import moto.kms.models
-    from moto.kms.utils import ECDSAPrivateKey
-
-    kms_models: Any = moto.kms.models
-    # moto gives even symmetric keys an RSA-2048 signing key: 50-200 ms each. They are never
-    # used for signing here, so a P-256 key (well under a millisecond) stands in.
-    original = kms_models.generate_private_key
-    kms_models.generate_private_key = lambda _spec: ECDSAPrivateKey("ECC_NIST_P256")
-    try:
+    # moto gives even symmetric keys an RSA-2048 signing key: 50-200 ms each (see moto_patches).
+    with moto_patches.cheap_signing_keys():
         key = kms_backend(region).create_key(
             policy=None,
             key_usage="ENCRYPT_DECRYPT",
@@ -55,8 +47,6 @@ def _create_kms_key(region: str) -> str:
             description="EBS volumes and snapshots (acme-prod)",
             tags=None,
         )
-    finally:
-        kms_models.generate_private_key = original
     kms_backend(region).create_alias(key.id, "alias/acme-ebs")
     return str(key.arn)
 
@@ -208,7 +198,7 @@ def seed_world(now: datetime | None = None, seed: int = 7, pending: bool = True)
     (freeze the clock with ``freeze_clock()`` for reproducible screenshots); without, the same
     resources exist but are complete.
     """
-    install_patches()
+    moto_patches.install()
     now = now if now is not None else default_now()
     with pending_states.suspended():
         reset_backends(seed)

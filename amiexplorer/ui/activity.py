@@ -1,7 +1,9 @@
 """Operations in flight: what the Activity pane lists and the header counts.
 
 Fed from three places: work found pending when the inventory loaded, resources created by
-an action here, and the watcher's events as they arrive.
+an action here, and the watcher's events as they arrive. What is in flight has one owner, the
+watcher (`Watcher.pending`, which the action runner's guards and the audit read too): an
+operation is in flight while the watcher still follows its resource.
 """
 
 from __future__ import annotations
@@ -9,16 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from amiexplorer.aws.inventory import Inventory
-from amiexplorer.aws.models import Image, ResourceKind, Snapshot, Volume
 from amiexplorer.aws.watch import (
     PollFailed,
     ResourceFinished,
     ResourceGone,
     ResourceUpdated,
+    Watcher,
     WatchEvent,
     WatchTarget,
 )
+from amiexplorer.core.inventory import Inventory
+from amiexplorer.core.models import Image, ResourceKind, Snapshot, Volume
 
 
 @dataclass(slots=True)
@@ -37,9 +40,9 @@ class Operation:
     described: bool = True
 
     @property
-    def in_flight(self) -> bool:
-        """True until AWS finishes it (or it disappears)."""
-        return self.finished is None
+    def over(self) -> bool:
+        """True once AWS finished it (or it disappeared)."""
+        return self.finished is not None
 
 
 @dataclass(slots=True)
@@ -50,6 +53,8 @@ class Activity:
     last_problem: str | None = None
     #: What labels read names from (a snapshot's volume); none: ids only.
     inventory: Inventory | None = None
+    #: What is still followed (none: nothing is in flight).
+    watcher: Watcher | None = None
 
     def start(
         self,
@@ -60,7 +65,7 @@ class Activity:
     ) -> Operation:
         """Record an operation (again, if it was already known), as far along as `resource`."""
         operation = self.operations.get(target.resource_id)
-        if operation is None or not operation.in_flight:
+        if operation is None or operation.over:
             known = bool(label) or resource is not None
             label = label or describe(resource, self.inventory) or new_resource(target)
             operation = Operation(target=target, label=label, started=now, described=known)
@@ -81,7 +86,7 @@ class Activity:
         self.last_problem = None
         if isinstance(event, ResourceGone):
             operation = self.operations.get(event.target.resource_id)
-            if operation is not None and operation.in_flight:
+            if operation is not None and not operation.over:
                 operation.finished, operation.succeeded = now, False
                 operation.state, operation.message = "gone", "AWS no longer knows this resource"
                 return operation
@@ -108,14 +113,19 @@ class Activity:
 
     @property
     def in_flight(self) -> list[Operation]:
-        """Operations AWS is still working on."""
-        return [o for o in self.operations.values() if o.in_flight]
+        """Operations AWS is still working on: their resource is still followed."""
+        if self.watcher is None:
+            return []
+        followed = {target.resource_id for target in self.watcher.pending}
+        return [o for o in self.operations.values() if o.target.resource_id in followed]
 
     def listed(self) -> list[Operation]:
-        """In-flight work first (oldest first), then finished work (newest first)."""
-        running = sorted(self.in_flight, key=lambda o: o.started)
+        """In-flight work first (oldest first), then the rest (newest first)."""
+        in_flight = self.in_flight
+        running = sorted(in_flight, key=lambda o: o.started)
+        ids = {id(o) for o in in_flight}
         done = sorted(
-            (o for o in self.operations.values() if not o.in_flight),
+            (o for o in self.operations.values() if id(o) not in ids),
             key=lambda o: o.finished or o.started,
             reverse=True,
         )

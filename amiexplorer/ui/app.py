@@ -217,8 +217,8 @@ class AmiExplorerApp(App[int]):
     async def switch_profile(self, profile: str) -> None:
         """Connect with `profile`; on success, drop the old account and show the new one."""
         from amiexplorer.aws.account import Account
-        from amiexplorer.aws.connect import connect
         from amiexplorer.aws.session import AwsSession
+        from amiexplorer.aws.startup.connect import connect
 
         settings = self.account.session.settings
         # Only the profile changes: the regions, endpoint and read-only choice stay, and

@@ -45,7 +45,13 @@ def key_name(text: str) -> str | None:
     return "+".join([*modifiers, base])
 
 
+#: The explorer's panes live here (one on screen at a time, under the explorer's own keys).
+_PANES = "amiexplorer.ui.panes."
+
+
 def _layer(cls: type[DOMNode]) -> Layer:
+    if cls.__module__.startswith(_PANES):
+        return Layer.PANE
     if issubclass(cls, App):
         return Layer.APP
     if issubclass(cls, ModalScreen):

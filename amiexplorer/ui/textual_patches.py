@@ -24,11 +24,13 @@ Each was reached by keys a person presses, and each ended the app with a traceba
   palette's search, still running as it closed, looked its list up after it had gone
   (`NoMatches: CommandList`): a search of a palette that has gone now ends quietly.
 
-Every option list and screen of the process is patched (Textual's own too: the command
-palette's), once, by `install()`; `amiexplorer.ui.app` installs it at import. If Textual no
-longer has what is patched, `install` leaves it alone and returns False, and
-`tests/unit/test_textual_compat.py` fails, naming what changed. pyproject.toml keeps
-Textual below the next major version for the same reason.
+This is the one place Textual is patched. Every option list and screen of the process is
+patched (Textual's own too: the command palette's), once, by `install()`;
+`amiexplorer.ui.app` installs it at import. If Textual no longer has what is patched,
+`install` leaves it alone and returns False, and `tests/unit/test_textual_compat.py` and
+`tests/compat/test_third_party.py` (every Textual name amiexplorer patches or overrides, with
+its parameters) fail, naming what changed. pyproject.toml keeps Textual below the next major
+version for the same reason.
 """
 
 from __future__ import annotations

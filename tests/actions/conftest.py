@@ -13,10 +13,10 @@ import pytest
 import pytest_asyncio
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.actionlog import ActionLog
-from amiexplorer.aws.actions import ActionRunner
-from amiexplorer.aws.connect import connect
+from amiexplorer.aws.actions.log import ActionLog
+from amiexplorer.aws.actions.runner import ActionRunner
 from amiexplorer.aws.session import AwsSession
+from amiexplorer.aws.startup.connect import connect
 from amiexplorer.aws.watch import BackoffSchedule, Watcher, WatchEvent
 from amiexplorer.demo import (
     DEMO_ACCOUNT_ID,

@@ -7,8 +7,12 @@ from typing import Any
 import pytest
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.action_plan import Confirmation, Outcome
-from amiexplorer.aws.action_requests import (
+from amiexplorer.aws.actions.log import ActionLog
+from amiexplorer.aws.actions.runner import ActionRunner
+from amiexplorer.aws.watch import ResourceFinished, WatchEvent
+from amiexplorer.core.models import ResourceKind
+from amiexplorer.core.plans.plan import Confirmation, Outcome
+from amiexplorer.core.plans.requests import (
     CopyImageRequest,
     CopySnapshotRequest,
     CreateImageRequest,
@@ -16,10 +20,6 @@ from amiexplorer.aws.action_requests import (
     CreateSnapshotsRequest,
     CreateVolumeRequest,
 )
-from amiexplorer.aws.actionlog import ActionLog
-from amiexplorer.aws.actions import ActionRunner
-from amiexplorer.aws.models import ResourceKind
-from amiexplorer.aws.watch import ResourceFinished, WatchEvent
 from amiexplorer.demo import DemoServer, ManualClock, Planted
 from tests.actions.conftest import (
     assert_logged,

@@ -7,14 +7,14 @@ from typing import Any
 import pytest
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.action_plan import Confirmation, Outcome
-from amiexplorer.aws.action_requests import (
+from amiexplorer.aws.actions.log import ActionLog
+from amiexplorer.aws.actions.runner import ActionRunner
+from amiexplorer.core.plans.plan import Confirmation, Outcome
+from amiexplorer.core.plans.requests import (
     DeleteSnapshotsRequest,
     DeleteVolumesRequest,
     DeregisterImagesRequest,
 )
-from amiexplorer.aws.actionlog import ActionLog
-from amiexplorer.aws.actions import ActionRunner
 from amiexplorer.demo import DemoServer, Planted, imaging
 from amiexplorer.demo.backends import ec2_backend
 from tests.actions.conftest import assert_preflight_first, calls, log_lines

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 import pytest
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.action_plan import Confirmation, Outcome
-from amiexplorer.aws.action_requests import (
+from amiexplorer.aws.actions.log import ActionLog
+from amiexplorer.aws.actions.runner import ActionRunner
+from amiexplorer.core.plans.plan import Confirmation, Outcome
+from amiexplorer.core.plans.requests import (
     ActionRequest,
     CopyImageRequest,
     CopySnapshotRequest,
@@ -20,8 +22,6 @@ from amiexplorer.aws.action_requests import (
     ShareImagesRequest,
     ShareSnapshotsRequest,
 )
-from amiexplorer.aws.actionlog import ActionLog
-from amiexplorer.aws.actions import ActionRunner
 from amiexplorer.demo import STAGING_ACCOUNT_ID, DemoServer, Planted
 from tests.actions.conftest import MUTATING_ACTIONS, log_lines
 

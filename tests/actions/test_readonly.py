@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.action_plan import Confirmation, Outcome
-from amiexplorer.aws.action_requests import (
+from amiexplorer.aws.actions.log import ActionLog
+from amiexplorer.aws.actions.runner import READ_ONLY_MESSAGE, ActionRunner
+from amiexplorer.core.plans.plan import Confirmation, Outcome
+from amiexplorer.core.plans.requests import (
     ActionRequest,
     CopyImageRequest,
     CopySnapshotRequest,
@@ -22,8 +24,6 @@ from amiexplorer.aws.action_requests import (
     ShareImagesRequest,
     ShareSnapshotsRequest,
 )
-from amiexplorer.aws.actionlog import ActionLog
-from amiexplorer.aws.actions import READ_ONLY_MESSAGE, ActionRunner
 from amiexplorer.demo import PARTNER_ACCOUNT_ID, DemoServer, Planted
 from tests.actions.conftest import MUTATING_ACTIONS, log_lines
 

@@ -8,8 +8,13 @@ from __future__ import annotations
 import pytest
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.action_plan import Confirmation, Outcome
-from amiexplorer.aws.action_requests import (
+from amiexplorer.aws.actions.log import ActionLog
+from amiexplorer.aws.actions.runner import ActionRunner
+from amiexplorer.aws.watch import ResourceGone, WatchTarget
+from amiexplorer.core.inventory import RegionState
+from amiexplorer.core.models import ResourceKind
+from amiexplorer.core.plans.plan import Confirmation, Outcome
+from amiexplorer.core.plans.requests import (
     DeleteSnapshotsRequest,
     DeleteVolumesRequest,
     DeregisterImagesRequest,
@@ -17,11 +22,6 @@ from amiexplorer.aws.action_requests import (
     ShareImagesRequest,
     ShareSnapshotsRequest,
 )
-from amiexplorer.aws.actionlog import ActionLog
-from amiexplorer.aws.actions import ActionRunner
-from amiexplorer.aws.inventory import RegionState
-from amiexplorer.aws.models import ResourceKind
-from amiexplorer.aws.watch import ResourceGone, WatchTarget
 from amiexplorer.demo import DemoServer, ManualClock, Planted
 from tests.actions.conftest import (
     MUTATING_ACTIONS,

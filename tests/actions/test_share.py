@@ -7,15 +7,15 @@ from typing import Any
 import pytest
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.action_plan import Confirmation, Outcome
-from amiexplorer.aws.action_requests import (
+from amiexplorer.aws.actions.log import ActionLog
+from amiexplorer.aws.actions.runner import ActionRunner
+from amiexplorer.core.plans.plan import Confirmation, Outcome
+from amiexplorer.core.plans.requests import (
     MakePrivateRequest,
     Permissions,
     ShareImagesRequest,
     ShareSnapshotsRequest,
 )
-from amiexplorer.aws.actionlog import ActionLog
-from amiexplorer.aws.actions import ActionRunner
 from amiexplorer.demo import PARTNER_ACCOUNT_ID, STAGING_ACCOUNT_ID, DemoServer, Planted
 from tests.actions.conftest import assert_logged, assert_preflight_first, calls, log_lines
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from amiexplorer.aws.action_plan import Confirmation, ConfirmationNeeds, Estimate
-from amiexplorer.aws.actionlog import ActionLog, LogOutcome, scrub
-from amiexplorer.aws.validation import (
+from amiexplorer.aws.actions.log import ActionLog, LogOutcome, scrub
+from amiexplorer.core.plans.plan import Confirmation, ConfirmationNeeds, Estimate
+from amiexplorer.core.validation import (
     Problem,
     check_account_id,
     check_availability_zone,

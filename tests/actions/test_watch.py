@@ -7,16 +7,16 @@ import itertools
 import pytest
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.action_plan import Confirmation, Outcome
-from amiexplorer.aws.action_requests import CopySnapshotRequest, CreateSnapshotRequest
-from amiexplorer.aws.actions import ActionRunner
-from amiexplorer.aws.models import ResourceKind, Snapshot
+from amiexplorer.aws.actions.runner import ActionRunner
 from amiexplorer.aws.watch import (
     BackoffSchedule,
     PollFailed,
     ResourceFinished,
     ResourceUpdated,
 )
+from amiexplorer.core.models import ResourceKind, Snapshot
+from amiexplorer.core.plans.plan import Confirmation, Outcome
+from amiexplorer.core.plans.requests import CopySnapshotRequest, CreateSnapshotRequest
 from amiexplorer.demo import DemoServer, ManualClock, Planted
 from tests.actions.conftest import follow, stepping_watcher
 

@@ -15,20 +15,20 @@ import boto3
 import pytest
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.action_plan import Confirmation, Outcome
-from amiexplorer.aws.action_requests import (
+from amiexplorer.aws.actions.log import ActionLog
+from amiexplorer.aws.actions.runner import ActionRunner
+from amiexplorer.aws.session import AwsSession
+from amiexplorer.aws.startup.connect import connect
+from amiexplorer.aws.watch import Watcher, WatchTarget
+from amiexplorer.core.models import ResourceKind
+from amiexplorer.core.plans.plan import Confirmation, Outcome
+from amiexplorer.core.plans.requests import (
     CopySnapshotRequest,
     CreateSnapshotRequest,
     DeleteSnapshotsRequest,
     DeleteVolumesRequest,
     DeregisterImagesRequest,
 )
-from amiexplorer.aws.actionlog import ActionLog
-from amiexplorer.aws.actions import ActionRunner
-from amiexplorer.aws.connect import connect
-from amiexplorer.aws.models import ResourceKind
-from amiexplorer.aws.session import AwsSession
-from amiexplorer.aws.watch import Watcher, WatchTarget
 from amiexplorer.demo import DEMO_CREDENTIALS, DemoServer, Planted
 from tests.actions.conftest import MUTATING_ACTIONS, calls, log_lines
 from tests.conftest import demo_settings

@@ -6,10 +6,10 @@ from collections import Counter
 from collections.abc import Mapping
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.audit import AuditReport, FindingCode
 from amiexplorer.aws.audit_run import AuditOptions, AuditProgress, AuditStage, run_audit
-from amiexplorer.aws.connect import connect
 from amiexplorer.aws.session import AwsSession
+from amiexplorer.aws.startup.connect import connect
+from amiexplorer.core.audit.report import AuditReport, FindingCode
 from amiexplorer.demo import DemoServer, Planted
 from tests.conftest import FIXED_NOW, demo_settings
 

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from amiexplorer.audit_command import audit_options
-from amiexplorer.cli import build_parser, main
-from amiexplorer.config import DEFAULT_SHARING_LIMIT, Settings, Thresholds
+from amiexplorer.cli.audit_command import audit_options
+from amiexplorer.cli.main import build_parser, main
+from amiexplorer.config import Settings
+from amiexplorer.core.tuning import DEFAULT_SHARING_LIMIT, Thresholds
 from amiexplorer.demo import DEMO_CREDENTIALS, DEMO_REGIONS, DemoServer, Planted
 
 FINDING_KEYS = {
@@ -34,7 +35,7 @@ FINDING_KEYS = {
 
 _CHILD = """
 import json, sys
-from amiexplorer.cli import main
+from amiexplorer.cli.main import main
 try:
     status = main(sys.argv[1:])
 except SystemExit as exc:
@@ -187,7 +188,7 @@ def test_an_audit_that_cannot_run_at_all_still_writes_its_report(
     async def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("amiexplorer.audit_command.run_audit", broken)
+    monkeypatch.setattr("amiexplorer.cli.audit_command.run_audit", broken)
     out = tmp_path / "report.json"
     argv = ["audit", "--endpoint-url", demo_server.endpoint_url, *_regions()]
     assert main([*argv, "--format", "json", "--output", str(out)]) == 2

@@ -1,8 +1,9 @@
 """The total deadline of every AWS call, and the patches of aiobotocore that make it.
 
 The compatibility test names what changed when an upgrade of aiobotocore removes what
-`amiexplorer/aws/deadlines.py` wraps; the others run real calls, over HTTP, against endpoints
-that never finish an answer (bad_endpoints.py).
+`amiexplorer/aws/deadlines.py` wraps (installed by `amiexplorer/aws/aiobotocore_patches.py`;
+tests/compat/test_third_party.py checks every other name); the others run real calls, over
+HTTP, against endpoints that never finish an answer (bad_endpoints.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 from aiobotocore.client import AioBaseClient
 from aiobotocore.credentials import AioProcessProvider
 
-from amiexplorer.aws import deadlines
+from amiexplorer.aws import aiobotocore_patches
 from amiexplorer.aws.deadlines import CallDeadlineExceeded, call_deadline
 from amiexplorer.aws.errors import describe_problem
 from amiexplorer.aws.session import AwsSession, ClientPool, ConnectionSettings
@@ -45,7 +46,10 @@ def _settings(url: str, **overrides: object) -> ConnectionSettings:
 
 def test_aiobotocore_still_has_what_the_deadlines_wrap() -> None:
     version = aiobotocore.__version__
-    where = f"aiobotocore {version} changed; amiexplorer/aws/deadlines.py must follow"
+    where = (
+        f"aiobotocore {version} changed; amiexplorer/aws/deadlines.py and "
+        "amiexplorer/aws/aiobotocore_patches.py must follow"
+    )
     make_api_call = inspect.getattr_static(AioBaseClient, "_make_api_call", None)
     assert make_api_call is not None, f"AioBaseClient._make_api_call is gone: {where}"
     original = getattr(make_api_call, "__wrapped__", make_api_call)
@@ -66,13 +70,18 @@ def test_aiobotocore_still_has_what_the_deadlines_wrap() -> None:
         f"AioProcessProvider no longer runs credential_process through self._popen and "
         f"communicate(): {where}"
     )
-    assert deadlines.installed() == {"call": True, "process": True}, where
+    assert aiobotocore_patches.installed() == {
+        "call": True,
+        "process": True,
+        "client-classes": True,
+    }, where
 
 
 def test_installing_twice_wraps_once() -> None:
-    deadlines.install()
+    aiobotocore_patches.install()
     wrapped = AioBaseClient._make_api_call
-    deadlines.install()
+    aiobotocore_patches._installed.clear()
+    aiobotocore_patches.install()
     assert AioBaseClient._make_api_call is wrapped
     assert getattr(wrapped, "amiexplorer_patch", False)
     assert not getattr(wrapped.__wrapped__, "amiexplorer_patch", False)

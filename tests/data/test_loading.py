@@ -7,17 +7,17 @@ import math
 import pytest
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.connect import connect
-from amiexplorer.aws.inventory import (
+from amiexplorer.aws.loader import PageSizes
+from amiexplorer.aws.session import AwsSession
+from amiexplorer.aws.startup.connect import connect
+from amiexplorer.core.inventory import (
     InventoryEvent,
     PageLoaded,
     RegionFinished,
     RegionStarted,
     RegionState,
 )
-from amiexplorer.aws.loader import PageSizes
-from amiexplorer.aws.models import ResourceKind
-from amiexplorer.aws.session import AwsSession
+from amiexplorer.core.models import ResourceKind
 from amiexplorer.demo import DEMO_ACCOUNT_ALIAS, DEMO_ACCOUNT_ID, DemoServer, Planted
 from tests.conftest import demo_settings
 
@@ -185,7 +185,7 @@ async def test_an_unreachable_endpoint_is_every_regions_error(
     # Same identity and regions, but the clients now point at a port nobody listens on.
     from dataclasses import replace
 
-    from amiexplorer.aws.connect import Connection
+    from amiexplorer.aws.startup.connect import Connection
 
     url = f"http://127.0.0.1:{unused_port}"
     broken = AwsSession(replace(connection.session.settings, endpoint_url=url, max_attempts=2))

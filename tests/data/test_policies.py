@@ -12,7 +12,7 @@ from importlib import resources
 
 from amiexplorer.aws.account import Account
 from amiexplorer.aws.audit_run import AuditOptions, run_audit
-from amiexplorer.aws.managed import management_of
+from amiexplorer.core.managed import management_of
 from amiexplorer.demo import DemoServer, Planted
 from tests.conftest import FIXED_NOW
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.relations import RelationGraph
+from amiexplorer.core.relations import RelationGraph
 from amiexplorer.demo import Planted
 
 

@@ -1,19 +1,19 @@
-"""fastboot's region lists are botocore's, only cheaper."""
+"""The region lists of botocore_patches (moto's cheap import) are botocore's, only cheaper."""
 
 from __future__ import annotations
 
 import botocore.session
 
-from amiexplorer.demo import fastboot
+from amiexplorer.demo import botocore_patches
 
 
 def test_region_lists_are_botocores() -> None:
-    fastboot.install()
+    botocore_patches.install()
     reference = botocore.session.Session()
     for partition in ("aws", "aws-cn", "aws-us-gov"):
         for service in ("sts", "iam", "kms", "autoscaling"):
             for global_too in (False, True):
                 fresh = botocore.session.Session()  # moto asks from fresh sessions like this
-                expected = fastboot._original(reference, service, partition, global_too)
+                expected = botocore_patches._original(reference, service, partition, global_too)
                 assert fresh.get_available_regions(service, partition, global_too) == expected
     assert "eu-west-1" in botocore.session.Session().get_available_regions("kms")

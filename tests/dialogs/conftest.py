@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Static
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.models import Image, Snapshot
+from amiexplorer.core.models import Image, Snapshot
 from amiexplorer.demo import DEMO_CREDENTIALS, DemoServer, RecordedRequest
 from amiexplorer.ui.dialogs.confirm import ConfirmDialog
 from amiexplorer.ui.dialogs.results import ResultsDialog

@@ -12,13 +12,13 @@ from typing import Any
 from textual.widgets import Checkbox, Input, Select, SelectionList
 
 from amiexplorer.demo import DemoServer, Planted
-from amiexplorer.ui import formatting as fmt
 from amiexplorer.ui.dialogs.confirm import ConfirmDialog
 from amiexplorer.ui.dialogs.copy import CopyDialog
 from amiexplorer.ui.dialogs.create_image import CreateImageDialog
 from amiexplorer.ui.dialogs.create_snapshot import CreateSnapshotDialog
 from amiexplorer.ui.dialogs.create_volume import CreateVolumeDialog
 from amiexplorer.ui.dialogs.results import ResultsDialog
+from amiexplorer.ui.rows import formatting as fmt
 from tests.dialogs.conftest import calls, dialog_text, goto, wait_for_screen
 from tests.functional.conftest import AppFactory, explorer, screen_text, settle, until
 

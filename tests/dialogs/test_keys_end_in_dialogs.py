@@ -14,14 +14,14 @@ from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 
-from amiexplorer.aws.audit import FindingCode
-from amiexplorer.aws.models import ResourceKind
+from amiexplorer.core.audit.report import FindingCode
+from amiexplorer.core.models import ResourceKind
 from amiexplorer.demo import DemoServer, Planted
-from amiexplorer.ui.audit_rows import FindingRow
 from amiexplorer.ui.dialogs.confirm import ConfirmDialog
 from amiexplorer.ui.dialogs.create_snapshot import CreateSnapshotDialog
 from amiexplorer.ui.dialogs.create_volume import CreateVolumeDialog
 from amiexplorer.ui.dialogs.results import ResultsDialog
+from amiexplorer.ui.rows.audit import FindingRow
 from tests.dialogs.conftest import calls, goto, wait_for_screen
 from tests.functional.conftest import AppFactory, explorer, open_audit, settle, until
 
@@ -34,7 +34,7 @@ def burst(app: App[Any], *keys: str) -> None:
 
 def details_open(pilot: Pilot[Any]) -> bool:
     """True when the explorer (on top) has its details box open."""
-    return explorer(pilot)._details_open
+    return explorer(pilot).resources.details_open
 
 
 async def test_the_enter_that_confirms_never_opens_the_details_below(
@@ -103,12 +103,12 @@ async def test_keys_typed_in_one_burst_end_with_the_dialog_they_reached(
         burst(app, "escape", "enter")
         await until(pilot, lambda: not isinstance(app.screen, ResultsDialog))
         await settle(pilot)
-        assert not screen._details_open, "an enter typed behind esc opened the details"
+        assert not screen.resources.details_open, "an enter typed behind esc opened the details"
         # enter confirms; the esc and the 4 typed behind it act on nothing below.
         await pilot.press("escape")  # the filter
         await pilot.press("3", "g", "enter")
         await settle(pilot)
-        assert screen._details_open
+        assert screen.resources.details_open
         snapshot = screen.table.current.id
         await pilot.press("c")
         await wait_for_screen(pilot, CreateVolumeDialog)
@@ -117,7 +117,7 @@ async def test_keys_typed_in_one_burst_end_with_the_dialog_they_reached(
         burst(app, "enter", "escape", "4")
         await wait_for_screen(pilot, ResultsDialog)
         await settle(pilot)
-        assert screen._details_open, "an esc typed behind enter closed the details"
+        assert screen.resources.details_open, "an esc typed behind enter closed the details"
         assert screen.kind is ResourceKind.SNAPSHOT, "a 4 typed behind enter switched panes"
         assert screen.table.current.id == snapshot
     assert [r.dry_run for r in calls(demo_server, "CreateSnapshot")] == [True, False]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from amiexplorer.aws.models import Image
+from amiexplorer.core.models import Image
 from amiexplorer.demo import DEMO_ACCOUNT_ALIAS, DEMO_ACCOUNT_ID, DemoServer, Planted
 from amiexplorer.ui.dialogs.confirm import ConfirmDialog
 from amiexplorer.ui.dialogs.results import ResultsDialog

@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.connect import connect
 from amiexplorer.aws.session import AwsSession
+from amiexplorer.aws.startup.connect import connect
 from amiexplorer.config import Settings
 from amiexplorer.demo import DemoServer, Planted
 from amiexplorer.ui.app import AmiExplorerApp

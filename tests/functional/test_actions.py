@@ -16,13 +16,13 @@ import boto3
 import pytest
 from textual.pilot import Pilot
 
-from amiexplorer.aws.models import ResourceKind
 from amiexplorer.aws.watch import BackoffSchedule
+from amiexplorer.core.models import ResourceKind
 from amiexplorer.demo import DEMO_CREDENTIALS, DemoServer, ManualClock, Planted, set_clock
 from amiexplorer.demo import pending as demo_pending
 from amiexplorer.ui.dialogs.confirm import ConfirmDialog
 from amiexplorer.ui.dialogs.results import ResultsDialog
-from amiexplorer.ui.widgets.activity_pane import ActivityPane
+from amiexplorer.ui.panes.activity import ActivityPane
 from tests.functional.conftest import (
     AppFactory,
     explorer,
@@ -221,7 +221,7 @@ async def test_activity_pane_follows_pending_work_to_completion(
         set_clock(None)
         assert not screen.activity.in_flight
         pane = screen.query_one(ActivityPane)
-        pane.show(screen._now())
+        pane.show(screen.now())
         await pilot.pause()
         text = screen_text(pilot)
         assert "✓ completed" in text and "✓ available" in text

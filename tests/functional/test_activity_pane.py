@@ -7,14 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from amiexplorer.aws.models import ResourceKind
 from amiexplorer.aws.watch import BackoffSchedule, WatchTarget
+from amiexplorer.core.models import ResourceKind
 from amiexplorer.demo import Planted
 from amiexplorer.ui.activity import Activity, Operation, describe
 from amiexplorer.ui.dialogs.confirm import ConfirmDialog
 from amiexplorer.ui.dialogs.create_snapshot import CreateSnapshotDialog
 from amiexplorer.ui.dialogs.results import ResultsDialog
-from amiexplorer.ui.widgets.activity_pane import COLUMNS, ActivityPane, elapsed
+from amiexplorer.ui.panes.activity import COLUMNS, ActivityPane, elapsed
 from amiexplorer.ui.widgets.detail_panel import DetailPanel
 from tests.conftest import FIXED_NOW
 from tests.functional.conftest import (
@@ -57,14 +57,14 @@ async def test_elapsed_is_whole_at_every_width(make_app: AppFactory, size: tuple
         for seconds, resource_id in ((65243, "snap-0000000000000000a"), (273600, "ami-00000b")):
             kind = ResourceKind.SNAPSHOT if resource_id.startswith("snap") else ResourceKind.IMAGE
             target = WatchTarget(kind, resource_id, "eu-west-1")
-            screen.activity.start(target, "long", screen._now() - timedelta(seconds=seconds))
+            screen.activity.start(target, "long", screen.now() - timedelta(seconds=seconds))
         await pilot.press("5")
         await pilot.pause()
         operations = screen.activity.listed()
         assert operations
         text = screen_text(pilot)
         for operation in operations:
-            shown = elapsed(operation, screen._now())
+            shown = elapsed(operation, screen.now())
             line = next(line for line in text.splitlines() if operation.target.resource_id in line)
             assert f" {shown} " in line, (shown, line)
 
@@ -110,13 +110,13 @@ async def test_own_work_is_named_and_enter_goes_to_it(make_app: AppFactory, worl
         )
         await pilot.press("home", *["down"] * row, "enter")
         await settle(pilot)
-        assert not screen.showing_activity and screen.kind is ResourceKind.SNAPSHOT
+        assert screen.showing != "activity" and screen.kind is ResourceKind.SNAPSHOT
         current = screen.table.current
         assert current is not None and current.id == operation.target.resource_id
         assert screen.query_one(DetailPanel).has_class("-open")
         await pilot.press("backspace")
         await pilot.pause()
-        assert screen.showing_activity and app.focused is pane
+        assert screen.showing == "activity" and app.focused is pane
 
 
 def test_no_label_says_operation() -> None:

@@ -7,12 +7,12 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from amiexplorer.aws.audit import FindingCode
-from amiexplorer.aws.models import ResourceKind
+from amiexplorer.core.audit.report import FindingCode
+from amiexplorer.core.models import ResourceKind
 from amiexplorer.demo import DemoServer, Planted
-from amiexplorer.ui.audit_rows import FindingRow, GroupRow
 from amiexplorer.ui.dialogs.confirm import ConfirmDialog
 from amiexplorer.ui.dialogs.results import ResultsDialog
+from amiexplorer.ui.rows.audit import FindingRow, GroupRow
 from amiexplorer.ui.screens.help import HelpScreen
 from tests.functional.conftest import (
     AppFactory,
@@ -186,7 +186,7 @@ async def test_read_only_audit_cleans_nothing(
 async def test_managed_resources_are_counted_apart_never_cleaned_up(
     make_app: AppFactory, world: Planted, demo_server: DemoServer
 ) -> None:
-    from amiexplorer.ui.audit_rows import ManagedRow
+    from amiexplorer.ui.rows.audit import ManagedRow
 
     app = await make_app()
     async with app.run_test(size=(120, 36)) as pilot:

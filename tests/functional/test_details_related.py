@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from amiexplorer.aws.models import ResourceKind
+from amiexplorer.core.models import ResourceKind
 from amiexplorer.demo import Planted
 from amiexplorer.ui.widgets.detail_panel import DetailPanel, RelatedList
 from tests.functional.conftest import AppFactory, explorer, screen_text, settle

@@ -11,10 +11,10 @@ from textual import events
 from textual.binding import Binding
 from textual.pilot import Pilot
 
-from amiexplorer.aws.models import ResourceKind
 from amiexplorer.config import Settings
+from amiexplorer.core.models import ResourceKind
 from amiexplorer.demo import DEMO_ACCOUNT_ID, DemoServer, Planted
-from amiexplorer.ui import rowmodel
+from amiexplorer.ui.rows import model as rowmodel
 from amiexplorer.ui.screens.help import HelpScreen, key_table
 from amiexplorer.ui.widgets.account_header import AccountHeader
 from amiexplorer.ui.widgets.detail_panel import DetailPanel, RelatedList

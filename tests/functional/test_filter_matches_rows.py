@@ -10,11 +10,11 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from amiexplorer.aws.models import Image, ResourceKind
+from amiexplorer.core.models import Image, ResourceKind
 from amiexplorer.demo import Planted
-from amiexplorer.ui.audit_rows import FindingRow
-from amiexplorer.ui.columns import COLUMNS
-from amiexplorer.ui.rowmodel import search_text
+from amiexplorer.ui.rows.audit import FindingRow
+from amiexplorer.ui.rows.columns import COLUMNS
+from amiexplorer.ui.rows.model import search_text
 from tests.functional.conftest import AppFactory, explorer, screen_text, settle, visible_ids
 
 

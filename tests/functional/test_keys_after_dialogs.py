@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from amiexplorer.aws.models import ResourceKind
+from amiexplorer.core.models import ResourceKind
 from amiexplorer.demo import Planted
 from tests.functional.conftest import AppFactory, explorer, settle, until, until_screen
 
@@ -55,10 +55,12 @@ async def test_enter_that_closes_a_dialog_does_not_open_the_details_below(
         await until(pilot, lambda: answers == [True])
         await settle(pilot)
         assert app.screen is screen
-        assert not screen._details_open, "the enter that closed the dialog opened the details"
+        assert not screen.resources.details_open, (
+            "the enter that closed the dialog opened the details"
+        )
         # The next enter is the explorer's again.
         await pilot.press("enter")
-        assert screen._details_open
+        assert screen.resources.details_open
 
 
 async def test_keys_typed_on_a_dialog_in_one_burst_end_with_it(make_app: AppFactory) -> None:
@@ -75,7 +77,7 @@ async def test_keys_typed_on_a_dialog_in_one_burst_end_with_it(make_app: AppFact
             app.post_message(events.Key(key, character))
         await settle(pilot)
         assert app.screen is screen
-        assert not screen._details_open
+        assert not screen.resources.details_open
         assert screen.kind is ResourceKind.INSTANCE, "the 2 typed on the dialog switched panes"
 
 
@@ -108,4 +110,4 @@ async def test_enter_that_confirms_a_deletion_does_not_open_the_details(
         await until_screen(pilot, ConfirmDialog)
         await pilot.press("enter")
         await until_screen(pilot, ResultsDialog)
-        assert not screen._details_open
+        assert not screen.resources.details_open

@@ -7,8 +7,8 @@ from typing import Any
 
 from textual.command import CommandPalette, DiscoveryHit, Hit
 
-from amiexplorer.aws.models import ResourceKind
 from amiexplorer.config import Settings
+from amiexplorer.core.models import ResourceKind
 from amiexplorer.ui.commands import KeyCommands
 from amiexplorer.ui.screens.explorer import ExplorerScreen
 from amiexplorer.ui.screens.help import HelpScreen

@@ -10,8 +10,8 @@ import boto3
 import pytest
 from moto.iam.models import iam_backends
 
-from amiexplorer.aws.models import ResourceKind
 from amiexplorer.config import Settings
+from amiexplorer.core.models import ResourceKind
 from amiexplorer.demo import DEMO_ACCOUNT_ID, STAGING_ACCOUNT_ID, DemoServer, Planted
 from amiexplorer.ui.widgets.account_header import AccountHeader
 from tests.functional.conftest import AppFactory, explorer, screen_text, settle, visible_ids

@@ -14,14 +14,15 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from amiexplorer.aws.audit import FindingCode
-from amiexplorer.aws.inventory import RegionState
-from amiexplorer.config import Settings, Thresholds
+from amiexplorer.config import Settings
+from amiexplorer.core.audit.report import FindingCode
+from amiexplorer.core.inventory import RegionState
+from amiexplorer.core.tuning import Thresholds
 from amiexplorer.demo import DemoServer, Planted
-from amiexplorer.ui.audit_rows import FindingRow, GroupRow
 from amiexplorer.ui.dialogs.confirm import ConfirmDialog
 from amiexplorer.ui.dialogs.copy import CopyDialog
 from amiexplorer.ui.dialogs.results import ResultsDialog
+from amiexplorer.ui.rows.audit import FindingRow, GroupRow
 from tests.functional.conftest import (
     AppFactory,
     explorer,
@@ -188,7 +189,7 @@ async def test_the_audit_pane_follows_changes_made_elsewhere(
             if s.owner_id == inventory.account_id and s.is_public is False and not s.encrypted
         )
         inventory.put(replace(private, is_public=True))
-        screen._dirty = True
+        screen.inventory_edited()
         await until(pilot, lambda: _findings(pilot, FindingCode.PUBLIC_SNAPSHOT) == {private.id})
 
 

@@ -13,9 +13,9 @@ import sys
 from functools import partial
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.connect import connect
 from amiexplorer.aws.session import AwsSession, ConnectionSettings
-from amiexplorer.cli import open_account
+from amiexplorer.aws.startup.connect import connect
+from amiexplorer.cli.main import open_account
 from amiexplorer.demo import DEMO_ACCOUNT_ID, DemoServer, Planted
 from amiexplorer.startup import EXIT_BAD_START, StartupError, StartupProgress, Step
 from amiexplorer.ui.app import AmiExplorerApp, Opening
@@ -28,7 +28,7 @@ from tests.functional.conftest import screen_text, settle, until
 def test_the_first_frame_needs_no_botocore() -> None:
     """What the command and the app import before the first frame leaves botocore out."""
     probe = (
-        "import sys, amiexplorer.cli, amiexplorer.ui.app, amiexplorer.ui.screens.connecting\n"
+        "import sys, amiexplorer.cli.main, amiexplorer.ui.app, amiexplorer.ui.screens.connecting\n"
         "print(sorted(m for m in ('botocore', 'aiobotocore', 'aiohttp', 'boto3', 'moto')"
         " if m in sys.modules))"
     )

@@ -69,7 +69,7 @@ async def test_an_action_result_expires(make_app: AppFactory) -> None:
         clock = Clock()
         screen = explorer(pilot)
         screen.status.clock = clock
-        screen._set_status("Delete snapshots: 1 done")
+        screen.set_status("Delete snapshots: 1 done")
         assert status_text(pilot) == "Delete snapshots: 1 done"
         clock.now += 60
         await until(pilot, lambda: status_text(pilot) == LOADED)

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.connect import connect
-from amiexplorer.aws.models import Image, Snapshot
 from amiexplorer.aws.session import AwsSession, ConnectionSettings
+from amiexplorer.aws.startup.connect import connect
 from amiexplorer.config import Settings
+from amiexplorer.core.models import Image, Snapshot
 from amiexplorer.demo import DemoServer
 from amiexplorer.ui.app import AmiExplorerApp
 from tests.conftest import FIXED_NOW, demo_settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from amiexplorer.aws.inventory import RegionState
+from amiexplorer.core.inventory import RegionState
 from amiexplorer.demo import DemoServer, Planted
 from amiexplorer.ui.screens.help import HelpScreen
 from amiexplorer.ui.widgets.regions_pane import RegionsPane

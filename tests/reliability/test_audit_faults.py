@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from amiexplorer.cli import main
+from amiexplorer.cli.main import main
 from amiexplorer.demo import DEMO_REGIONS, DemoServer, Planted
 from tests.reliability.proxy import FaultProxy
 from tests.reliability.test_credentials import secret_values, write_credentials

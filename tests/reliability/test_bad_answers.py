@@ -23,12 +23,12 @@ from typing import Any
 import pytest
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.audit import AuditReport, Finding
 from amiexplorer.aws.audit_run import run_audit
-from amiexplorer.aws.connect import connect
-from amiexplorer.aws.inventory import RegionState
 from amiexplorer.aws.session import AwsSession
-from amiexplorer.cli import main
+from amiexplorer.aws.startup.connect import connect
+from amiexplorer.cli.main import main
+from amiexplorer.core.audit.report import AuditReport, Finding
+from amiexplorer.core.inventory import RegionState
 from amiexplorer.demo import DEMO_CREDENTIALS, DemoServer, Planted
 from amiexplorer.ui.widgets.regions_pane import RegionsPane
 from tests.conftest import FIXED_NOW

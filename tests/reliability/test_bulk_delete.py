@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.action_plan import ActionReport, Confirmation, Outcome
-from amiexplorer.aws.action_requests import DeleteSnapshotsRequest
-from amiexplorer.aws.actionlog import ActionLog
-from amiexplorer.aws.actions import ActionRunner
-from amiexplorer.aws.connect import connect
+from amiexplorer.aws.actions.log import ActionLog
+from amiexplorer.aws.actions.runner import ActionRunner
 from amiexplorer.aws.session import AwsSession
+from amiexplorer.aws.startup.connect import connect
+from amiexplorer.core.plans.plan import ActionReport, Confirmation, Outcome
+from amiexplorer.core.plans.requests import DeleteSnapshotsRequest
 from amiexplorer.demo import DemoServer, Planted
 from amiexplorer.demo.backends import ec2_backend
 from tests.reliability.conftest import proxied_settings

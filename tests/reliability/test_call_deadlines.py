@@ -10,8 +10,8 @@ import asyncio
 
 from amiexplorer.aws.account import Account
 from amiexplorer.aws.audit_run import AuditOptions, run_audit
-from amiexplorer.aws.connect import connect
 from amiexplorer.aws.session import AwsSession
+from amiexplorer.aws.startup.connect import connect
 from amiexplorer.demo import DemoServer, Planted
 from tests.reliability.conftest import proxied_settings
 from tests.reliability.proxy import FaultProxy

@@ -16,9 +16,9 @@ import pytest
 from moto.iam.models import iam_backends
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.connect import connect
-from amiexplorer.aws.inventory import RegionState
 from amiexplorer.aws.session import AwsSession
+from amiexplorer.aws.startup.connect import connect
+from amiexplorer.core.inventory import RegionState
 from amiexplorer.demo import DEMO_ACCOUNT_ID, STAGING_ACCOUNT_ID, DemoServer, Planted
 from amiexplorer.ui.dialogs.confirm import ConfirmDialog
 from amiexplorer.ui.dialogs.results import ResultsDialog

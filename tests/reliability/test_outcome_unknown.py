@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.action_plan import Confirmation
-from amiexplorer.aws.action_requests import CreateImageRequest
-from amiexplorer.aws.actionlog import ActionLog
-from amiexplorer.aws.actions import ActionRunner
-from amiexplorer.aws.connect import connect
+from amiexplorer.aws.actions.log import ActionLog
+from amiexplorer.aws.actions.runner import ActionRunner
 from amiexplorer.aws.session import AwsSession
+from amiexplorer.aws.startup.connect import connect
+from amiexplorer.core.plans.plan import Confirmation
+from amiexplorer.core.plans.requests import CreateImageRequest
 from amiexplorer.demo import DemoServer, Planted
 from amiexplorer.demo.backends import ec2_backend
 from tests.reliability.conftest import proxied_settings

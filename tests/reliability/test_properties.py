@@ -26,22 +26,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.action_plan import Confirmation, Outcome
-from amiexplorer.aws.action_requests import (
+from amiexplorer.aws.actions.log import ActionLog
+from amiexplorer.aws.actions.runner import ActionRunner
+from amiexplorer.aws.session import AwsSession
+from amiexplorer.aws.startup.connect import connect
+from amiexplorer.core.models import ResourceKind
+from amiexplorer.core.plans.plan import Confirmation, Outcome
+from amiexplorer.core.plans.requests import (
     ActionRequest,
     DeleteSnapshotsRequest,
     DeleteVolumesRequest,
     DeregisterImagesRequest,
 )
-from amiexplorer.aws.actionlog import ActionLog
-from amiexplorer.aws.actions import ActionRunner
-from amiexplorer.aws.connect import connect
-from amiexplorer.aws.models import ResourceKind
-from amiexplorer.aws.session import AwsSession
 from amiexplorer.demo import DemoServer, freeze_clock, imaging, managed_truth, seed_world
 from amiexplorer.demo.backends import ec2_backend, ssm_backend
-from amiexplorer.ui.columns import RowContext
-from amiexplorer.ui.rowmodel import RowModel
+from amiexplorer.ui.rows.columns import RowContext
+from amiexplorer.ui.rows.model import RowModel
 from tests.conftest import FIXED_NOW, demo_settings
 from tests.reliability.conftest import record_figures
 

@@ -271,7 +271,7 @@ def place(app: Any) -> str:
     screen = app.screen
     if not isinstance(screen, ExplorerScreen):
         return type(screen).__name__
-    if screen.showing_activity:
+    if screen.showing == "activity":
         return "pane:activity"
     if getattr(getattr(screen, "audit", None), "shown", False):
         return "pane:audit"

@@ -10,9 +10,9 @@ import asyncio
 import time
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.connect import connect
-from amiexplorer.aws.inventory import RegionState
 from amiexplorer.aws.session import AwsSession
+from amiexplorer.aws.startup.connect import connect
+from amiexplorer.core.inventory import RegionState
 from amiexplorer.demo import DemoServer, Planted
 from tests.reliability.conftest import LOADER_ACTIONS, proxied_settings, record_figures
 from tests.reliability.proxy import SLOW, FaultProxy

@@ -12,11 +12,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.audit import AuditReport
 from amiexplorer.aws.audit_run import AuditOptions, run_audit
-from amiexplorer.aws.connect import connect
-from amiexplorer.aws.findings import Finding
 from amiexplorer.aws.session import AwsSession, ConnectionSettings
+from amiexplorer.aws.startup.connect import connect
+from amiexplorer.core.audit.findings import Finding
+from amiexplorer.core.audit.report import AuditReport
 from amiexplorer.demo import DemoServer, Planted
 from tests.conftest import FIXED_NOW, demo_settings
 from tests.reliability.conftest import proxied_settings, record_figures

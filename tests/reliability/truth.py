@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from amiexplorer.aws.inventory import Inventory
-from amiexplorer.aws.models import ResourceKind
+from amiexplorer.core.inventory import Inventory
+from amiexplorer.core.models import ResourceKind
 from amiexplorer.demo import Planted
 
 

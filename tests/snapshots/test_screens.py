@@ -15,8 +15,8 @@ import pytest
 from textual.pilot import Pilot
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.connect import connect
 from amiexplorer.aws.session import AwsSession
+from amiexplorer.aws.startup.connect import connect
 from amiexplorer.demo import DemoServer, Planted
 from amiexplorer.ui.app import AmiExplorerApp, Opening
 from amiexplorer.ui.screens.connecting import ConnectingScreen

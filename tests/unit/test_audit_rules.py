@@ -7,13 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from amiexplorer.aws.action_requests import (
-    DeleteSnapshotsRequest,
-    DeleteVolumesRequest,
-    DeregisterImagesRequest,
-    MakePrivateRequest,
-)
-from amiexplorer.aws.audit import (
+from amiexplorer.core.audit.report import (
     AuditError,
     AuditReport,
     Finding,
@@ -22,10 +16,10 @@ from amiexplorer.aws.audit import (
     build_report,
     cleanup_request,
 )
-from amiexplorer.aws.cost import snapshot_monthly, volume_monthly
-from amiexplorer.aws.evidence import ImageParameter, RegionEvidence
-from amiexplorer.aws.inventory import Inventory, LoadError, RegionFinished, RegionStarted
-from amiexplorer.aws.models import (
+from amiexplorer.core.cost import snapshot_monthly, volume_monthly
+from amiexplorer.core.evidence import ImageParameter, RegionEvidence
+from amiexplorer.core.inventory import Inventory, LoadError, RegionFinished, RegionStarted
+from amiexplorer.core.models import (
     BlockDeviceMapping,
     Image,
     Instance,
@@ -35,7 +29,13 @@ from amiexplorer.aws.models import (
     Snapshot,
     Volume,
 )
-from amiexplorer.config import Prices, Thresholds
+from amiexplorer.core.plans.requests import (
+    DeleteSnapshotsRequest,
+    DeleteVolumesRequest,
+    DeregisterImagesRequest,
+    MakePrivateRequest,
+)
+from amiexplorer.core.tuning import Prices, Thresholds
 
 ACCOUNT = "111111111111"
 OTHER = "222222222222"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from amiexplorer.cli import build_parser, connection_settings
+from amiexplorer.cli.main import build_parser, connection_settings
 from amiexplorer.config import Settings
 
 

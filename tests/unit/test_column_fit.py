@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from amiexplorer.aws.models import ResourceKind
-from amiexplorer.ui.column_fit import ESSENTIAL, NAME_MAX, Layout, fit_columns, telling_apart
-from amiexplorer.ui.columns import COLUMNS, REGION, Column
+from amiexplorer.core.models import ResourceKind
+from amiexplorer.ui.rows.column_fit import ESSENTIAL, NAME_MAX, Layout, fit_columns, telling_apart
+from amiexplorer.ui.rows.columns import COLUMNS, REGION, Column
 
 LAYOUTS = (
     Layout(with_region=False),
@@ -86,7 +86,7 @@ def test_at_80_columns_of_table_each_pane_keeps_region_id_name_and_state() -> No
 
 @pytest.mark.parametrize("kind", [ResourceKind.SNAPSHOT, ResourceKind.IMAGE])
 def test_a_sharing_cell_is_never_cut_before_its_count(kind: ResourceKind) -> None:
-    from amiexplorer.ui import formatting as fmt
+    from amiexplorer.ui.rows import formatting as fmt
 
     (column,) = [c for c in COLUMNS[kind] if c.key == "sharing"]
     for count in (1, 9, 12, 999):

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from amiexplorer.aws.settings import CALL_TIMEOUT, STARTUP_TIMEOUT
 from amiexplorer.config import (
     MAX_CONFIG_BYTES,
     ConfigError,
@@ -16,6 +15,7 @@ from amiexplorer.config import (
     load_settings,
     parse_settings,
 )
+from amiexplorer.core.connection import CALL_TIMEOUT, STARTUP_TIMEOUT
 
 
 def test_the_timeouts_default_to_the_connection_defaults() -> None:

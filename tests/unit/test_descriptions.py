@@ -1,6 +1,6 @@
 """Parsing of the descriptions AWS writes on snapshots it creates."""
 
-from amiexplorer.aws.descriptions import Origin, is_copy, parse_description
+from amiexplorer.core.descriptions import Origin, is_copy, parse_description
 
 
 def test_create_image_description_names_instance_and_image() -> None:

@@ -12,8 +12,8 @@ from amiexplorer.config import ConfigError, Settings, load_settings, parse_setti
 from amiexplorer.keymap import check_keymap
 from amiexplorer.startup import EXIT_BAD_START
 from amiexplorer.ui.app import AmiExplorerApp, Opening
-from amiexplorer.ui.audit_rows import GroupRow
 from amiexplorer.ui.keys import checked_keymap, key_name, key_uses, keymap_ids
+from amiexplorer.ui.rows.audit import GroupRow
 from amiexplorer.ui.widgets.detail_panel import DetailPanel
 from tests.functional.conftest import AppFactory, explorer, make_app, settle, until
 

@@ -6,11 +6,8 @@ DescribeImageReferences, and the deletion guards that follow them; on models bui
 
 from __future__ import annotations
 
-from amiexplorer.aws.action_plan import PlanContext
-from amiexplorer.aws.action_requests import DeleteSnapshotsRequest, DeregisterImagesRequest
-from amiexplorer.aws.actions_delete import plan_delete_snapshots, plan_deregister_images
-from amiexplorer.aws.audit import FindingCode
-from amiexplorer.aws.evidence import (
+from amiexplorer.core.audit.report import FindingCode
+from amiexplorer.core.evidence import (
     EvidenceProblem,
     ImageParameter,
     ImageReference,
@@ -20,16 +17,19 @@ from amiexplorer.aws.evidence import (
     image_ids_in,
     split_selector,
 )
-from amiexplorer.aws.inventory import Inventory
-from amiexplorer.aws.managed import (
+from amiexplorer.core.inventory import Inventory
+from amiexplorer.core.managed import (
     BACKUP_REFUSAL,
     Manager,
     image_builder_recipe,
     management_of,
 )
-from amiexplorer.aws.models import Instance, LaunchTemplateVersion
-from amiexplorer.aws.relations import RelationGraph
-from amiexplorer.config import Prices
+from amiexplorer.core.models import Instance, LaunchTemplateVersion
+from amiexplorer.core.plans.delete import plan_delete_snapshots, plan_deregister_images
+from amiexplorer.core.plans.plan import PlanContext
+from amiexplorer.core.plans.requests import DeleteSnapshotsRequest, DeregisterImagesRequest
+from amiexplorer.core.relations import RelationGraph
+from amiexplorer.core.tuning import Prices
 from tests.unit.test_audit_rules import (
     ACCOUNT,
     EAST,

@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 
-from amiexplorer.aws.models import Volume
 from amiexplorer.aws.parse import (
     parse_image,
     parse_instance,
@@ -11,6 +10,7 @@ from amiexplorer.aws.parse import (
     parse_time,
     parse_volume,
 )
+from amiexplorer.core.models import Volume
 
 
 def test_parse_time_accepts_iso_strings_and_datetimes() -> None:

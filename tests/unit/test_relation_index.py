@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from amiexplorer.aws.inventory import Inventory, PageLoaded, RegionFinished, RegionStarted
-from amiexplorer.aws.models import (
+from amiexplorer.core.inventory import Inventory, PageLoaded, RegionFinished, RegionStarted
+from amiexplorer.core.models import (
     BlockDeviceMapping,
     Image,
     Instance,
@@ -19,7 +19,7 @@ from amiexplorer.aws.models import (
     Volume,
     VolumeAttachment,
 )
-from amiexplorer.aws.relations import RelationGraph, RelationIndex
+from amiexplorer.core.relations import RelationGraph, RelationIndex
 
 REGIONS = ("eu-west-1", "us-east-1")
 

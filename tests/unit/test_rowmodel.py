@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from amiexplorer.aws.inventory import Inventory
-from amiexplorer.aws.models import ResourceKind, Snapshot
-from amiexplorer.aws.relations import RelationGraph
-from amiexplorer.ui import rowmodel
-from amiexplorer.ui.columns import COLUMNS, RowContext
-from amiexplorer.ui.rowmodel import WARM_SLICE, RowModel, _comparable, search_text
+from amiexplorer.core.inventory import Inventory
+from amiexplorer.core.models import ResourceKind, Snapshot
+from amiexplorer.core.relations import RelationGraph
+from amiexplorer.ui.rows import model as rowmodel
+from amiexplorer.ui.rows.columns import COLUMNS, RowContext
+from amiexplorer.ui.rows.model import WARM_SLICE, RowModel, _comparable, search_text
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 WORDS = ("payments", "prod", "staging", "web", "backup", "daily", "pay", "ml")

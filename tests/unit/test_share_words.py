@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from amiexplorer.aws.action_requests import Permissions, ShareImagesRequest, ShareSnapshotsRequest
-from amiexplorer.aws.actions_share import share_title
-from amiexplorer.aws.inventory import Inventory
 from amiexplorer.aws.kms_keys import KmsKey, encryption_keys, key_region
-from amiexplorer.aws.models import BlockDeviceMapping, Identity, Image, Snapshot
+from amiexplorer.core.inventory import Inventory
+from amiexplorer.core.models import BlockDeviceMapping, Identity, Image, Snapshot
+from amiexplorer.core.plans.requests import Permissions, ShareImagesRequest, ShareSnapshotsRequest
+from amiexplorer.core.plans.share import share_title
 from amiexplorer.ui.dialogs.share_words import key_warnings, principal_label, who
 
 OWN = "123456789012"

@@ -7,12 +7,12 @@ import asyncio
 
 import pytest
 
-from amiexplorer import audit_output
-from amiexplorer.aws.action_plan import Estimate
-from amiexplorer.cli import main
+from amiexplorer.cli import audit_output
+from amiexplorer.cli.main import main
+from amiexplorer.core.plans.plan import Estimate
 from amiexplorer.demo import DEMO_CREDENTIALS, DemoServer
 from amiexplorer.sizes import format_gib
-from amiexplorer.ui import formatting
+from amiexplorer.ui.rows import formatting
 from tests.functional.conftest import AppFactory, make_app, screen_text, settle
 
 __all__ = ["make_app"]  # the fixture, for the TUI test below

@@ -6,21 +6,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from amiexplorer.aws.action_plan import Plan, PlanContext
-from amiexplorer.aws.action_requests import (
-    DeleteSnapshotsRequest,
-    DeleteVolumesRequest,
-    DeregisterImagesRequest,
-)
-from amiexplorer.aws.actions_delete import (
+from amiexplorer.config import parse_settings
+from amiexplorer.core.audit.report import FindingCode, removed_by_cleanup
+from amiexplorer.core.inventory import Inventory
+from amiexplorer.core.plans.delete import (
     plan_delete_snapshots,
     plan_delete_volumes,
     plan_deregister_images,
 )
-from amiexplorer.aws.audit import FindingCode, removed_by_cleanup
-from amiexplorer.aws.inventory import Inventory
-from amiexplorer.aws.relations import RelationGraph
-from amiexplorer.config import Prices, Thresholds, parse_settings
+from amiexplorer.core.plans.plan import Plan, PlanContext
+from amiexplorer.core.plans.requests import (
+    DeleteSnapshotsRequest,
+    DeleteVolumesRequest,
+    DeregisterImagesRequest,
+)
+from amiexplorer.core.relations import RelationGraph
+from amiexplorer.core.tuning import Prices, Thresholds
 from tests.unit.test_audit_rules import (
     ACCOUNT,
     EAST,

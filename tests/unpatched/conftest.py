@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.connect import connect
 from amiexplorer.aws.session import AwsSession, ConnectionSettings
-from amiexplorer.config import Settings, Thresholds
+from amiexplorer.aws.startup.connect import connect
+from amiexplorer.config import Settings
+from amiexplorer.core.tuning import Thresholds
 from amiexplorer.ui.app import AmiExplorerApp
 from tests.data.test_bad_starts import FAKE_KEYS, sealed
 from tests.unpatched.server import UnpatchedMoto

@@ -18,9 +18,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
-from amiexplorer.aws.inventory import RegionState
-from amiexplorer.aws.models import ResourceKind
-from amiexplorer.ui.audit_rows import FindingRow
+from amiexplorer.core.inventory import RegionState
+from amiexplorer.core.models import ResourceKind
+from amiexplorer.ui.rows.audit import FindingRow
 from amiexplorer.ui.widgets.detail_panel import DetailPanel
 from tests.data.test_bad_starts import FAKE_KEYS, sealed
 from tests.functional.conftest import explorer, screen_text, until, visible_ids

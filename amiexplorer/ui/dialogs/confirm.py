@@ -23,11 +23,10 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Static
 
-from amiexplorer.aws.action_plan import Confirmation, ConfirmationNeeds, Plan, Step
-from amiexplorer.aws.action_requests import CreateVolumeRequest
-from amiexplorer.aws.inventory import Inventory
-from amiexplorer.aws.models import Identity
-from amiexplorer.ui import formatting as fmt
+from amiexplorer.core.inventory import Inventory
+from amiexplorer.core.models import Identity
+from amiexplorer.core.plans.plan import Confirmation, ConfirmationNeeds, Plan, Step
+from amiexplorer.core.plans.requests import CreateVolumeRequest
 from amiexplorer.ui.dialogs.fresh_keys import AnswersFreshKeysOnly
 from amiexplorer.ui.dialogs.restate import (
     Line,
@@ -35,6 +34,7 @@ from amiexplorer.ui.dialogs.restate import (
     new_volume_gib,
     restate,
 )
+from amiexplorer.ui.rows import formatting as fmt
 from amiexplorer.ui.widgets.toggles import TickBox
 
 Replan = Callable[[bool], Plan]

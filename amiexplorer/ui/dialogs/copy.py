@@ -11,9 +11,9 @@ from typing import Any
 
 from textual.widgets import Checkbox, Input, SelectionList, Static
 
-from amiexplorer.aws.action_requests import ActionRequest, CopyImageRequest, CopySnapshotRequest
-from amiexplorer.aws.models import Image, Snapshot
-from amiexplorer.aws.validation import Problem, check_kms_key
+from amiexplorer.core.models import Image, Snapshot
+from amiexplorer.core.plans.requests import ActionRequest, CopyImageRequest, CopySnapshotRequest
+from amiexplorer.core.validation import Problem, check_kms_key
 from amiexplorer.ui.dialogs.form import FormDialog, explain, label
 from amiexplorer.ui.widgets.toggles import TickBox, TickList
 

@@ -11,13 +11,13 @@ from typing import Any
 
 from textual.widgets import Checkbox, Input, Static
 
-from amiexplorer.aws.action_requests import (
+from amiexplorer.core.models import Instance
+from amiexplorer.core.plans.requests import (
     ActionRequest,
     CreateImageRequest,
     CreateSnapshotsRequest,
 )
-from amiexplorer.aws.models import Instance
-from amiexplorer.aws.validation import IMAGE_NAME_CHARACTERS, Problem, check_image_name
+from amiexplorer.core.validation import IMAGE_NAME_CHARACTERS, Problem, check_image_name
 from amiexplorer.ui.dialogs.form import FormDialog, explain, label, parse_tags
 from amiexplorer.ui.widgets.toggles import TickBox
 

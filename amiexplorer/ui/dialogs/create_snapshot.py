@@ -7,9 +7,9 @@ from typing import Any
 
 from textual.widgets import Input, Static
 
-from amiexplorer.aws.action_requests import ActionRequest, CreateSnapshotRequest
-from amiexplorer.aws.models import Volume
-from amiexplorer.aws.validation import MAX_DESCRIPTION, Problem, check_description
+from amiexplorer.core.models import Volume
+from amiexplorer.core.plans.requests import ActionRequest, CreateSnapshotRequest
+from amiexplorer.core.validation import MAX_DESCRIPTION, Problem, check_description
 from amiexplorer.ui.dialogs.create_image import TAGS_FORMAT
 from amiexplorer.ui.dialogs.form import FormDialog, explain, label, parse_tags
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from textual.widgets import Checkbox, Input, Select, Static
 
-from amiexplorer.aws.action_requests import ActionRequest, CreateVolumeRequest
-from amiexplorer.aws.models import Snapshot
-from amiexplorer.aws.validation import (
+from amiexplorer.core.models import Snapshot
+from amiexplorer.core.plans.requests import ActionRequest, CreateVolumeRequest
+from amiexplorer.core.validation import (
     IOPS_LIMITS,
     THROUGHPUT_LIMITS,
     VOLUME_SIZE_LIMITS,

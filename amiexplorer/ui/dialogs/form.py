@@ -22,10 +22,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.action_plan import Plan
-from amiexplorer.aws.action_requests import ActionRequest
-from amiexplorer.aws.actions import ActionRunner
-from amiexplorer.aws.validation import Problem
+from amiexplorer.aws.actions.runner import ActionRunner
+from amiexplorer.core.plans.plan import Plan
+from amiexplorer.core.plans.requests import ActionRequest
+from amiexplorer.core.validation import Problem
 
 
 @dataclass(slots=True)

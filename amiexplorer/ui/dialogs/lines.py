@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from amiexplorer.aws.action_requests import Tags
+from amiexplorer.core.plans.requests import Tags
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,13 @@ again. Pure: a plan and the inventory in, lines out.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from amiexplorer.aws.action_plan import Plan
-from amiexplorer.aws.action_requests import (
+from amiexplorer.core.inventory import Inventory
+from amiexplorer.core.models import Identity, Instance, Volume
+from amiexplorer.core.plans.plan import Plan
+from amiexplorer.core.plans.requests import (
     CopyImageRequest,
     CopySnapshotRequest,
     CreateImageRequest,
@@ -27,12 +28,11 @@ from amiexplorer.aws.action_requests import (
     ShareImagesRequest,
     ShareSnapshotsRequest,
 )
-from amiexplorer.aws.inventory import Inventory
-from amiexplorer.aws.models import Identity, Instance, Volume
-from amiexplorer.aws.validation import GP3_DEFAULT_IOPS, IOPS_LIMITS, THROUGHPUT_LIMITS
-from amiexplorer.ui import formatting as fmt
+from amiexplorer.core.validation import GP3_DEFAULT_IOPS, IOPS_LIMITS, THROUGHPUT_LIMITS
+from amiexplorer.ui.dialogs.delete import delete_lines, deregister_lines
 from amiexplorer.ui.dialogs.lines import Line, described, named, tags_text
 from amiexplorer.ui.dialogs.share_words import make_private_lines, share_lines
+from amiexplorer.ui.rows import formatting as fmt
 
 __all__ = ["Line", "instance_volume_gib", "new_volume_gib", "restate"]
 
@@ -298,76 +298,6 @@ def _copy(
     return lines
 
 
-# Deleting ------------------------------------------------------------------------------------
-
-
-def _by_region(resources: Iterable[Any], size: Callable[[Any], int]) -> str:
-    counts: Counter[str] = Counter()
-    sizes: Counter[str] = Counter()
-    for resource in resources:
-        counts[resource.region] += 1
-        sizes[resource.region] += size(resource)
-    return ", ".join(
-        f"{region} {counts[region]} ({fmt.size_gib(sizes[region])})" for region in counts
-    )
-
-
-def _delete(
-    request: DeleteSnapshotsRequest | DeleteVolumesRequest,
-    plan: Plan,
-    inventory: Inventory,
-    _identity: Identity | None,
-) -> list[Line]:
-    if isinstance(request, DeleteSnapshotsRequest):
-        snapshots = [s for i in plan.targets if (s := inventory.snapshots.get(i)) is not None]
-        total = sum(s.volume_size_gib for s in snapshots)
-        text = f"{len(snapshots)} snapshot(s), {fmt.size_gib(total)}: "
-        text += _by_region(snapshots, lambda s: int(s.volume_size_gib))
-    else:
-        volumes = [v for i in plan.targets if (v := inventory.volumes.get(i)) is not None]
-        total = sum(v.size_gib for v in volumes)
-        text = f"{len(volumes)} volume(s), {fmt.size_gib(total)}: "
-        text += _by_region(volumes, lambda v: int(v.size_gib))
-    return [Line("Deletes", text)]
-
-
-def _deregister(
-    request: DeregisterImagesRequest, plan: Plan, inventory: Inventory, _identity: Identity | None
-) -> list[Line]:
-    images = [i for t in plan.targets if (i := inventory.images.get(t)) is not None]
-    lines = [
-        Line(
-            "Deregisters",
-            f"{len(images)} image(s): " + _by_region(images, lambda i: int(i.size_gib)),
-        )
-    ]
-    doomed = [
-        step.resource_ids[0]
-        for step in plan.steps
-        if step.action == "DeleteSnapshot" and step.resource_ids
-    ]
-    if request.delete_snapshots:
-        snapshots = [s for i in doomed if (s := inventory.snapshots.get(i)) is not None]
-        total = sum(s.volume_size_gib for s in snapshots)
-        text = f"also deletes their {len(doomed)} snapshot(s) no other image uses"
-        if snapshots:
-            text += f" ({fmt.size_gib(total)})"
-        kept = len(plan.skipped)
-        if kept:
-            text += f"; keeps {kept} that something else holds (below)"
-        lines.append(Line("Snapshots", text))
-    else:
-        snapshot_ids = {s for image in images for s in image.snapshot_ids}
-        lines.append(
-            Line(
-                "Snapshots",
-                f"kept: their {len(snapshot_ids)} snapshot(s) stay (and are billed)",
-                warning=bool(snapshot_ids),
-            )
-        )
-    return lines
-
-
 _RESTATERS: dict[type, Callable[[Any, Plan, Inventory, Identity | None], list[Line]]] = {
     CreateImageRequest: _create_image,
     CreateSnapshotsRequest: _create_snapshots,
@@ -378,7 +308,7 @@ _RESTATERS: dict[type, Callable[[Any, Plan, Inventory, Identity | None], list[Li
     ShareImagesRequest: share_lines,
     ShareSnapshotsRequest: share_lines,
     MakePrivateRequest: make_private_lines,
-    DeleteSnapshotsRequest: _delete,
-    DeleteVolumesRequest: _delete,
-    DeregisterImagesRequest: _deregister,
+    DeleteSnapshotsRequest: delete_lines,
+    DeleteVolumesRequest: delete_lines,
+    DeregisterImagesRequest: deregister_lines,
 }

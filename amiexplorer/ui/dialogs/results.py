@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from amiexplorer.aws.action_plan import ActionReport, ItemResult, Outcome
+from amiexplorer.core.plans.plan import ActionReport, ItemResult, Outcome
 from amiexplorer.ui.dialogs.confirm import choices_table
 from amiexplorer.ui.dialogs.restate import Line
 from amiexplorer.ui.widgets.option_list import PagingOptionList

@@ -17,19 +17,19 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Checkbox, Input, Static
 
 from amiexplorer.aws.account import Account
-from amiexplorer.aws.action_plan import Plan
-from amiexplorer.aws.action_requests import (
+from amiexplorer.aws.attributes import attributes_of
+from amiexplorer.aws.errors import describe_problem
+from amiexplorer.aws.kms_keys import KmsKey, encryption_keys, read_keys
+from amiexplorer.core.models import Image, Snapshot
+from amiexplorer.core.plans.plan import Plan
+from amiexplorer.core.plans.requests import (
     ActionRequest,
     MakePrivateRequest,
     Permissions,
     ShareImagesRequest,
     ShareSnapshotsRequest,
 )
-from amiexplorer.aws.attributes import attributes_of
-from amiexplorer.aws.errors import describe_problem
-from amiexplorer.aws.kms_keys import KmsKey, encryption_keys, read_keys
-from amiexplorer.aws.models import Image, Snapshot
-from amiexplorer.aws.validation import (
+from amiexplorer.core.validation import (
     Problem,
     check_account_id,
     check_organization_arn,

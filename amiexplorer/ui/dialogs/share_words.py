@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from amiexplorer.aws.action_plan import Plan
-from amiexplorer.aws.action_requests import (
+from amiexplorer.aws.kms_keys import KmsKey, encryption_keys
+from amiexplorer.core.inventory import Inventory
+from amiexplorer.core.models import Identity, Image, Snapshot
+from amiexplorer.core.plans.plan import Plan
+from amiexplorer.core.plans.requests import (
     MakePrivateRequest,
     Permissions,
     ShareImagesRequest,
     ShareSnapshotsRequest,
 )
-from amiexplorer.aws.inventory import Inventory
-from amiexplorer.aws.kms_keys import KmsKey, encryption_keys
-from amiexplorer.aws.models import Identity, Image, Snapshot
 from amiexplorer.ui.dialogs.lines import Line
 
 

@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from amiexplorer.ui.explorer_keys import ORDER
+
 #: Widget plumbing that is not worth a line in the help (scrolling sideways, copying text).
 _NOISE = frozenset({"scroll_left", "scroll_right", "page_left", "page_right", "screen.copy_text"})
 
@@ -19,8 +21,8 @@ _NOISE = frozenset({"scroll_left", "scroll_right", "page_left", "page_right", "s
 def key_table(bindings: dict[str, ActiveBinding], columns: int = 1) -> Table:
     """Keys and what each does, one entry per action, in `columns` side-by-side columns.
 
-    The screen's and the app's own keys come first (they are what people look for), then the
-    keys of the focused widget (moving the cursor).
+    The screen's, its panes' and the app's own keys come first (they are what people look
+    for), then the keys of the focused widget (moving the cursor).
     """
     # One entry per action; our own bindings (they have ids) describe it best.
     keys_of: dict[tuple[bool, str], list[str]] = {}
@@ -29,7 +31,8 @@ def key_table(bindings: dict[str, ActiveBinding], columns: int = 1) -> Table:
         binding = active.binding
         if not active.enabled or binding.system or binding.action in _NOISE:
             continue
-        entry = (not isinstance(active.node, Screen | App), binding.action)
+        ours = isinstance(active.node, Screen | App) or binding.id in ORDER
+        entry = (not ours, binding.action)
         keys_of.setdefault(entry, []).append(binding.key_display or key)
         described = (binding.id is not None, binding.tooltip or binding.description or "")
         what_of[entry] = max(what_of.get(entry, described), described)

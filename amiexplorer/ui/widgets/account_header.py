@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from amiexplorer.aws.models import Identity
+from amiexplorer.core.models import Identity
 
 
 class AccountHeader(Static):

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from amiexplorer.ui.details import Details, Related
+from amiexplorer.ui.rows.details import Details, Related
 from amiexplorer.ui.widgets.option_list import PagingOptionList
 
 

@@ -6,17 +6,13 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from amiexplorer.aws.models import ResourceKind
+from amiexplorer.core.kinds import panes, spec_of
+from amiexplorer.core.models import ResourceKind
 
-#: The resource panes in key order: 1..4.
-PANES = (
-    (ResourceKind.INSTANCE, "Instances"),
-    (ResourceKind.VOLUME, "Volumes"),
-    (ResourceKind.SNAPSHOT, "Snapshots"),
-    (ResourceKind.IMAGE, "Images"),
-)
+#: The resource panes in key order (1..4), with their tabs' labels (see `core/kinds.py`).
+PANES = tuple((spec.kind, spec.plural_label) for spec in panes())
 #: Tab labels when the bar is narrow.
-SHORT = {"Instances": "Inst", "Volumes": "Vol", "Snapshots": "Snap", "Images": "AMI"}
+SHORT = {spec.plural_label: spec.short_label for spec in panes()}
 #: Below this width the tabs use the short labels.
 NARROW = 110
 
@@ -48,8 +44,9 @@ class KindBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         narrow = self.size.width < NARROW
         special = self.activity_shown or self.audit_shown
-        for number, (kind, label) in enumerate(PANES, start=1):
+        for kind, label in PANES:
             style = "bold reverse" if kind == self.kind and not special else "dim"
+            number = spec_of(kind).pane
             text.append(f" {number} {SHORT[label] if narrow else label} ", style=style)
         busy = f" ({self.in_flight})" if self.in_flight else ""
         activity = "Act" if narrow else "Activity"

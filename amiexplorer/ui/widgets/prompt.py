@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar, Protocol
 
 from textual import events
@@ -10,29 +11,19 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input
 
-#: Completions for the `:` command line.
-COMMANDS = [
-    "inst",
-    "instances",
-    "vol",
-    "volumes",
-    "snap",
-    "snapshots",
-    "ami",
-    "images",
-    "region ",
-    "region all",
-    "profile ",
-    "refresh",
-    "audit",
-    "activity",
-    "help",
-    "quit",
-]
-
 
 class PromptHandler(Protocol):
     """What one opening of the prompt reports to, synchronously (see `Prompt`)."""
+
+    @property
+    def placeholder(self) -> str:
+        """What the empty prompt says it takes."""
+        ...
+
+    @property
+    def suggestions(self) -> Sequence[str]:
+        """Completions offered as it is typed (none for the filter)."""
+        ...
 
     def changed(self, text: str) -> None:
         """The text changed (a filter applies it as it is typed)."""
@@ -78,12 +69,8 @@ class Prompt(Input):
         """Show the prompt in `mode` ('filter' or 'command'), reporting to `handler`."""
         self.mode = mode
         self._handler = None
-        self.suggester = SuggestFromList(COMMANDS) if mode == "command" else None
-        self.placeholder = (
-            "filter: ids, names, descriptions, tag values"
-            if mode == "filter"
-            else "inst | vol | snap | ami | audit | region NAME | profile NAME"
-        )
+        self.suggester = SuggestFromList(handler.suggestions) if handler.suggestions else None
+        self.placeholder = handler.placeholder
         self.value = value
         self.cursor_position = len(value)
         self._handler = handler

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets.option_list import Option
 
-from amiexplorer.aws.inventory import Inventory, RegionState, RegionStatus
-from amiexplorer.aws.models import ResourceKind
+from amiexplorer.core.inventory import Inventory, RegionState, RegionStatus
+from amiexplorer.core.models import ResourceKind
 from amiexplorer.ui.widgets.option_list import PagingOptionList
 
 ALL_REGIONS = "all"

@@ -20,9 +20,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from amiexplorer.ui.column_fit import fit_columns
-from amiexplorer.ui.columns import Column, RowContext
-from amiexplorer.ui.rowmodel import RowModel
+from amiexplorer.ui.rows.column_fit import fit_columns
+from amiexplorer.ui.rows.columns import Column, RowContext
+from amiexplorer.ui.rows.model import RowModel
 
 MARK = "●"
 
@@ -113,7 +113,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     # Geometry ---------------------------------------------------------------------------
 
-    def _columns(self) -> list[Column]:
+    def shown_columns(self) -> list[Column]:
         """The columns on screen: fitted to the width and to what the rows ask for (a Region
         column, a name wide enough to tell them apart)."""
         width = max(1, self.scrollable_content_region.width - 2)
@@ -182,7 +182,7 @@ class ResourceTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         """Line 0 is the header; the others are rows from the scroll position."""
         width = self.scrollable_content_region.width
-        columns = self._columns()
+        columns = self.shown_columns()
         if y == 0:
             return self._header(columns, width)
         index = int(self.scroll_y) + y - 1

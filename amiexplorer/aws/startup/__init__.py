@@ -1,0 +1,1 @@
+"""The start-up checks: credentials and settings offline first, then identity and regions."""
