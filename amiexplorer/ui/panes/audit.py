@@ -71,6 +71,8 @@ class AuditPane(Pane):
     ) -> None:
         super().__init__(account, ctx, flow, id=id)
         self.model = AuditRowModel()
+        #: The findings' table (a second virtual table).
+        self.table = ResourceTable(self.model, self.ctx, id="audit")
         #: The inventory changed since the report was made (a load or an action).
         self.stale = True
         self._waiting_for_load = False
@@ -82,12 +84,7 @@ class AuditPane(Pane):
 
     def compose(self) -> ComposeResult:
         """A second virtual table, over findings."""
-        yield ResourceTable(self.model, self.ctx, id="audit")
-
-    @property
-    def table(self) -> ResourceTable:
-        """The audit's table."""
-        return self.query_one("#audit", ResourceTable)
+        yield self.table
 
     @property
     def shown(self) -> bool:
@@ -156,6 +153,7 @@ class AuditPane(Pane):
         self.stale = False
         self._report_again()
         self.rows_changed()
+        self.post_message(RowsChanged())
         self.set_status(self.summary())
         # Sharing was read into the inventory: the resource panes show it too.
         self.post_message(SharingRead())
@@ -211,7 +209,6 @@ class AuditPane(Pane):
         else:
             table.empty_message = "Nothing found: no leftovers, no public or shared resources"
         table.rows_changed(keep)
-        self.post_message(RowsChanged())
 
     def highlighted(self, row: object) -> None:
         """The status line says the whole reason of the finding under the cursor."""
@@ -236,6 +233,7 @@ class AuditPane(Pane):
         if isinstance(row, GroupRow):
             self.model.toggle_fold(row.code)
             self.rows_changed(row.id)
+            self.post_message(RowsChanged())
         elif isinstance(row, FindingRow):
             finding = row.finding
             self.post_message(

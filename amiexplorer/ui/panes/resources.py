@@ -46,16 +46,13 @@ class ResourcesPane(Pane):
         self.details_open = False
         #: The search texts still to compute after a load (see start_warming).
         self._warming: Iterator[int] | None = None
+        #: The resource table (made here: it is asked for on every keystroke).
+        self.table = ResourceTable(self.models[self.kind], self.ctx, id="table")
 
     def compose(self) -> ComposeResult:
         """The table, then the details (hidden until enter)."""
-        yield ResourceTable(self.models[self.kind], self.ctx, id="table")
+        yield self.table
         yield DetailPanel(id="details")
-
-    @property
-    def table(self) -> ResourceTable:
-        """The resource table."""
-        return self.query_one("#table", ResourceTable)
 
     @property
     def model(self) -> RowModel:
@@ -65,7 +62,11 @@ class ResourcesPane(Pane):
     # Rows -------------------------------------------------------------------------------
 
     def rebuild(self, keep: str | None = None) -> None:
-        """Rows for the kind, the scope and the filter; the cursor stays on its row."""
+        """Rows for the kind, the scope and the filter; the cursor stays on its row.
+
+        The explorer, which asked, updates the counts above the pane itself (a message would
+        hold the repaint back by a hop per container); the pane's own keys post `RowsChanged`.
+        """
         table = self.table
         model = self.model
         current = table.current
@@ -83,7 +84,6 @@ class ResourcesPane(Pane):
             )
         )
         table.rows_changed(keep)
-        self.post_message(RowsChanged())
         if not (loading or model.order_texts_ready or self._warming is not None):
             # A new order (a sort, another pane or region): its texts before the first `/`.
             self._warming = model.warm_order()
@@ -231,6 +231,7 @@ class ResourcesPane(Pane):
             model.sort_column = columns[(keys.index(model.sort_column.key) + 1) % len(columns)]
         model.descending = False
         self.rebuild()
+        self.post_message(RowsChanged())
 
     def action_sort_reverse(self) -> None:
         """Flip between ascending and descending."""
@@ -239,6 +240,7 @@ class ResourcesPane(Pane):
             model.sort_column = self.table.shown_columns()[0]
         model.descending = not model.descending
         self.rebuild()
+        self.post_message(RowsChanged())
 
     def sort_label(self) -> str:
         """The sort the kind bar shows ("Size ▼"), or ""."""

@@ -133,7 +133,8 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
             yield regions
             with Vertical(id="content"):
                 yield KindBar(id="kinds")
-                with ContentSwitcher(id="panes", initial=RESOURCES):
+                with ContentSwitcher(id="panes", initial=RESOURCES) as switcher:
+                    self._switcher = switcher
                     yield self.resources
                     yield self.audit
                     yield ActivityPane(self.activity, id=ACTIVITY)
@@ -149,7 +150,7 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
     @property
     def showing(self) -> str:
         """The pane on screen: RESOURCES, AUDIT or ACTIVITY (the switcher is the one record)."""
-        return self.query_one(ContentSwitcher).current or RESOURCES
+        return self._switcher.current or RESOURCES
 
     @property
     def table(self) -> ResourceTable:
@@ -178,6 +179,7 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
         self.table.focus()
         self.set_interval(REDRAW_SECONDS, self._tick)
         self.resources.rebuild()
+        self._update_bar()
         self.load_inventory()
 
     def on_resize(self) -> None:
@@ -270,6 +272,7 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
         self.resources.redraw()
         if self.audit.shown:
             self.audit.rows_changed()
+        self._update_bar()
 
     def _update_bar(self) -> None:
         bar = self.query_one(KindBar)
@@ -355,7 +358,7 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
     # Panes and regions ------------------------------------------------------------------
 
     def _switch(self, pane: str) -> None:
-        switcher = self.query_one(ContentSwitcher)
+        switcher = self._switcher
         if switcher.current != pane:
             switcher.current = pane
             self.refresh_bindings()
@@ -393,6 +396,7 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
         self.resources.rebuild()
         if self.audit.shown:
             self.audit.rows_changed()
+        self._update_bar()
         pane = self.query_one(RegionsPane)
         keys = [ALL_REGIONS, *self.account.inventory.regions]
         pane.highlighted = keys.index(region or ALL_REGIONS)
@@ -453,6 +457,7 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
                 rows = self.audit.model.rows
                 first = next((i for i, row in enumerate(rows) if isinstance(row, FindingRow)), 0)
                 self.audit.table.cursor = first
+        self._update_bar()
 
     def run_command(self, text: str) -> None:
         """Run a `:` command (see `command_line`)."""
@@ -538,6 +543,7 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
             # Filtered out or in another region: clear both so the resource is on screen.
             self._set_scope(None)
             self.resources.go_to(resource_id)
+            self._update_bar()
         self.table.focus()
         if details:
             self.resources.action_details()
@@ -572,7 +578,7 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
             return
         if isinstance(self.focused, Input):
             return
-        pane = self.query_one(ContentSwitcher).visible_content
+        pane = self._switcher.visible_content
         if isinstance(pane, Pane) and pane.refuses(event.key):
             event.stop()
             self.flow.refuse_read_only()
@@ -596,6 +602,7 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
             self.resources.close_details()
             self.action_show_audit()
             self.audit.rows_changed(place.resource_id)
+            self._update_bar()
             return
         self._go(place.kind, place.region, place.resource_id, place.details_open)
 
@@ -607,6 +614,7 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
             return
         details_open = self.resources.details_open
         self.resources.escape()
+        self._update_bar()
         if details_open:
             self._refocus()
 
