@@ -59,6 +59,8 @@ class KindSpec:
     pane: int | None = None
     #: The `:` words that show the pane ("snap", "snapshots").
     aliases: tuple[str, ...] = ()
+    #: What the pane's key says in the help and the palette; None: "Show snapshots".
+    pane_tooltip: str | None = None
     #: What `/` matches beyond the cells' own words (and the tag values and the region):
     #: attributes holding a text, an id or None, or a tuple of ids.
     search_fields: tuple[str, ...] = ()
@@ -66,6 +68,11 @@ class KindSpec:
     follow: Follow | None = None
     #: The member of a create or copy answer that names the new resource's id.
     create_id_key: str | None = None
+
+    @property
+    def shows_pane(self) -> str:
+        """What the key of the kind's pane does, in words ("Show snapshots")."""
+        return self.pane_tooltip or f"Show {self.plural_label.lower()}"
 
 
 _SPECS = (
@@ -133,6 +140,7 @@ _SPECS = (
         short_label="AMI",
         pane=4,
         aliases=("ami", "amis", "image", "images"),
+        pane_tooltip="Show images (AMIs)",
         search_fields=("description",),
         follow=Follow(
             operation="DescribeImages",

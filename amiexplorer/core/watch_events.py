@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from amiexplorer.core.kinds import KINDS, follow_of
-from amiexplorer.core.models import Image, ResourceKind, Snapshot, Volume
+from amiexplorer.core.models import KIND_OF, Image, ResourceKind, Snapshot, Volume
 
 #: The models the watcher follows.
 Watched = Snapshot | Image | Volume
@@ -78,11 +78,7 @@ def is_pending(resource: Watched) -> bool:
 
 def kind_of(resource: Watched) -> ResourceKind:
     """The kind of a followed model."""
-    if isinstance(resource, Snapshot):
-        return ResourceKind.SNAPSHOT
-    if isinstance(resource, Image):
-        return ResourceKind.IMAGE
-    return ResourceKind.VOLUME
+    return KIND_OF[type(resource)]
 
 
 def finish_message(resource: Watched, succeeded: bool) -> str:

@@ -21,7 +21,8 @@ from amiexplorer.aws.watch import (
     WatchTarget,
 )
 from amiexplorer.core.inventory import Inventory
-from amiexplorer.core.models import Image, ResourceKind, Snapshot, Volume
+from amiexplorer.core.models import Image, Snapshot, Volume
+from amiexplorer.core.watch_events import kind_of
 
 
 @dataclass(slots=True)
@@ -133,14 +134,7 @@ class Activity:
 
 
 def _target_of(resource: Snapshot | Image | Volume) -> WatchTarget:
-    kind = (
-        ResourceKind.SNAPSHOT
-        if isinstance(resource, Snapshot)
-        else ResourceKind.IMAGE
-        if isinstance(resource, Image)
-        else ResourceKind.VOLUME
-    )
-    return WatchTarget(kind, resource.id, resource.region)
+    return WatchTarget(kind_of(resource), resource.id, resource.region)
 
 
 def new_resource(target: WatchTarget) -> str:

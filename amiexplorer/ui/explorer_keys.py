@@ -16,8 +16,7 @@ from typing import Any
 from textual.app import App
 from textual.binding import ActiveBinding, Binding, BindingType
 
-from amiexplorer.core.kinds import spec_of
-from amiexplorer.core.models import ResourceKind
+from amiexplorer.core.kinds import KindSpec, panes
 
 
 class Owner(StrEnum):
@@ -43,6 +42,21 @@ class Key:
     verbs: tuple[str, ...] = ()
 
 
+def _pane_key(spec: KindSpec) -> Key:
+    """The key that shows a kind's pane: its number, its tab's word, its `:` words."""
+    return Key(
+        (EXPLORER,),
+        Binding(
+            str(spec.pane),
+            f"show_kind('{spec.kind.value}')",
+            spec.plural_label,
+            id=spec.plural_label.lower(),
+            tooltip=spec.shows_pane,
+        ),
+        verbs=spec.aliases,
+    )
+
+
 COMMANDS: tuple[Key, ...] = (
     # Textual's Screen has these first; the help lists them first, as it always did.
     Key(
@@ -66,50 +80,8 @@ COMMANDS: tuple[Key, ...] = (
             tooltip="Reload only the failed region (highlighted) or every failed one",
         ),
     ),
-    Key(
-        (EXPLORER,),
-        Binding(
-            "1",
-            "show_kind('instance')",
-            "Instances",
-            id="instances",
-            tooltip="Show instances",
-        ),
-        verbs=spec_of(ResourceKind.INSTANCE).aliases,
-    ),
-    Key(
-        (EXPLORER,),
-        Binding(
-            "2",
-            "show_kind('volume')",
-            "Volumes",
-            id="volumes",
-            tooltip="Show volumes",
-        ),
-        verbs=spec_of(ResourceKind.VOLUME).aliases,
-    ),
-    Key(
-        (EXPLORER,),
-        Binding(
-            "3",
-            "show_kind('snapshot')",
-            "Snapshots",
-            id="snapshots",
-            tooltip="Show snapshots",
-        ),
-        verbs=spec_of(ResourceKind.SNAPSHOT).aliases,
-    ),
-    Key(
-        (EXPLORER,),
-        Binding(
-            "4",
-            "show_kind('image')",
-            "Images",
-            id="images",
-            tooltip="Show images (AMIs)",
-        ),
-        verbs=spec_of(ResourceKind.IMAGE).aliases,
-    ),
+    # 1-4: one entry per kind that has a pane, from its spec (core/kinds.py).
+    *(_pane_key(spec) for spec in panes()),
     Key(
         (EXPLORER,),
         Binding(

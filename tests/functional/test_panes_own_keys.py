@@ -40,3 +40,24 @@ async def test_the_audit_pane_keys_act_on_findings_and_the_resource_keys_are_gon
         await pilot.press("2", "o")
         await pilot.pause()
         assert screen.models[ResourceKind.VOLUME].sort_column is not None
+
+
+async def test_one_runner_serves_every_key_of_the_account(make_app: AppFactory) -> None:
+    # The flow is a service of the explorer, over one long-lived ActionRunner: the dialogs
+    # of two key presses plan with the same runner (which remembers the plans it ran).
+    from amiexplorer.ui.dialogs.form import FormDialog
+
+    app = await make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = explorer(pilot)
+        runners = []
+        for _ in range(2):
+            await pilot.press("c")  # on an instance: create an image
+            await until(pilot, lambda: isinstance(app.screen, FormDialog))
+            dialog = app.screen
+            assert isinstance(dialog, FormDialog)
+            runners.append(dialog.context.runner)
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is screen)
+        assert runners[0] is runners[1] is screen.flow.runner

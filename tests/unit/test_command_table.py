@@ -90,3 +90,21 @@ def test_the_words_of_the_command_line_are_the_tables() -> None:
         "inst, vol, snap, ami, activity, audit, region NAME, region all, profile NAME, "
         "refresh, help, quit"
     )
+
+
+def test_the_pane_keys_come_from_the_kinds_registry() -> None:
+    from amiexplorer.core.kinds import panes
+
+    for spec in panes():
+        binding = VERBS[spec.aliases[0]].binding
+        assert binding.key == str(spec.pane)
+        assert binding.action == f"show_kind('{spec.kind.value}')"
+        assert binding.description == spec.plural_label
+        assert binding.tooltip == spec.shows_pane
+    # The words the help and the palette have always shown.
+    assert [VERBS[w].binding.tooltip for w in ("inst", "vol", "snap", "ami")] == [
+        "Show instances",
+        "Show volumes",
+        "Show snapshots",
+        "Show images (AMIs)",
+    ]

@@ -6,18 +6,14 @@ from rich.text import Text
 from textual.widgets.option_list import Option
 
 from amiexplorer.core.inventory import Inventory, RegionState, RegionStatus
+from amiexplorer.core.kinds import panes
 from amiexplorer.core.models import ResourceKind
 from amiexplorer.ui.widgets.option_list import PagingOptionList
 
 ALL_REGIONS = "all"
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-#: The four kinds counted in the pane, with their one-letter headings.
-COUNTED = (
-    (ResourceKind.INSTANCE, "Inst"),
-    (ResourceKind.VOLUME, "Vol"),
-    (ResourceKind.SNAPSHOT, "Snap"),
-    (ResourceKind.IMAGE, "AMI"),
-)
+#: The kinds counted in the pane (those with a pane of their own), with their short headings.
+COUNTED = tuple((spec.kind, spec.short_label) for spec in panes())
 #: The pane shows all four counts when it is at least this wide, else the current kind's.
 WIDE = 40
 
