@@ -59,7 +59,7 @@ class StatusChanged(Message):
 class Refused(Message):
     """A pane refused what was asked; the text says why (the explorer rings the bell)."""
 
-    def __init__(self, text: str | Text) -> None:
+    def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
 

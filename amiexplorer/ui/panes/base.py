@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.containers import Vertical
 
 from amiexplorer.aws.account import Account
@@ -44,7 +43,7 @@ class Pane(ReportsWorkerErrors, Vertical):
 
     def complain(self, text: str) -> None:
         """Refuse something: the explorer says why and rings the bell."""
-        self.post_message(Refused(Text(text, style="bold yellow")))
+        self.post_message(Refused(text))
 
     def set_status(self, text: str) -> None:
         """A message in the explorer's status line."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from rich.text import Text
 from textual.actions import parse
 from textual.app import App
 from textual.message import Message
@@ -52,7 +51,7 @@ class CommandHost(Protocol):
         """Filter a pane's rows."""
         ...
 
-    def complain(self, text: str | Text) -> None:
+    def complain(self, text: str) -> None:
         """Refuse what was typed, saying why."""
         ...
 

@@ -345,10 +345,10 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
         self.status.clear_message()
         self._show_state()
 
-    def complain(self, text: str | Text) -> None:
+    def complain(self, text: str) -> None:
         """Refuse something the user typed: say why in the status line, and ring the bell."""
         self.app.bell()
-        self.status.show_message(Text(text, style="bold yellow") if isinstance(text, str) else text)
+        self.status.show_message(Text(text, style="bold yellow"))
 
     def on_refused(self, message: Refused) -> None:
         """A pane refused something."""
