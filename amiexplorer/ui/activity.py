@@ -112,21 +112,25 @@ class Activity:
         assert isinstance(event, ResourceUpdated)
         return None
 
+    def _followed(self) -> set[str]:
+        pending = self.watcher.pending if self.watcher is not None else frozenset()
+        return {target.resource_id for target in pending}
+
     @property
     def in_flight(self) -> list[Operation]:
         """Operations AWS is still working on: their resource is still followed."""
-        if self.watcher is None:
-            return []
-        followed = {target.resource_id for target in self.watcher.pending}
+        followed = self._followed()
         return [o for o in self.operations.values() if o.target.resource_id in followed]
 
     def listed(self) -> list[Operation]:
         """In-flight work first (oldest first), then the rest (newest first)."""
-        in_flight = self.in_flight
-        running = sorted(in_flight, key=lambda o: o.started)
-        ids = {id(o) for o in in_flight}
+        followed = self._followed()
+        running = sorted(
+            (o for o in self.operations.values() if o.target.resource_id in followed),
+            key=lambda o: o.started,
+        )
         done = sorted(
-            (o for o in self.operations.values() if id(o) not in ids),
+            (o for o in self.operations.values() if o.target.resource_id not in followed),
             key=lambda o: o.finished or o.started,
             reverse=True,
         )

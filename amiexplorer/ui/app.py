@@ -22,7 +22,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from amiexplorer.config import ConfigError, Settings, state_dir
 from amiexplorer.startup import (
@@ -38,6 +38,7 @@ from amiexplorer.ui.keys import check_theme, checked_keymap
 from amiexplorer.ui.messages import SwitchProfile
 from amiexplorer.ui.screens.connecting import ConnectingScreen
 from amiexplorer.ui.widgets.prompt import Prompt
+from amiexplorer.ui.worker_errors import report_failure
 
 # Before any option list exists (the command palette's included).
 textual_patches.install()
@@ -284,12 +285,8 @@ class AmiExplorerApp(App[int]):
         await super().on_event(event)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """One place for every worker failure: a readable message, never a traceback."""
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            from amiexplorer.aws.errors import describe_problem
-
-            problem = describe_problem(event.worker.error)
-            self.notify(problem.message, title="Error", severity="error", timeout=10)
+        """The app's own workers' failures: a readable message, never a traceback."""
+        report_failure(self, event)
 
     # The last net (see crash_report): Textual calls these for an exception nobody caught;
     # tests/unit/test_textual_compat.py names what changed if an upgrade moves them.

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual.message import Message
 
 from amiexplorer.core.inventory import InventoryEvent
@@ -51,7 +50,7 @@ class Watched(Message):
 class StatusChanged(Message):
     """A pane has something to say in the status line ("" ends the message)."""
 
-    def __init__(self, text: str | Text) -> None:
+    def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
 

@@ -151,11 +151,6 @@ class ResourcesPane(Pane):
         if not already_running:
             self.call_after_refresh(self._warm_next)
 
-    @property
-    def warming(self) -> bool:
-        """True while search texts are still being computed."""
-        return self._warming is not None
-
     def _warm_next(self) -> None:
         warming = self._warming
         if warming is None:

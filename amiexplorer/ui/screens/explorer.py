@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -446,8 +446,8 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
     def set_filter(self, model: RowModel, text: str) -> None:
         """Filter `model` (which may no longer be the pane on screen: type-ahead)."""
         if model is self.audit.model:
+            # Its rows follow below; the resource rows stay as they are.
             model.filter_text = text
-            self.resources.rebuild()
         else:
             self.resources.set_filter(model, text)
         if self.audit.shown:
@@ -721,6 +721,3 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
         from amiexplorer.ui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self.active_bindings))
-
-
-__all__ = ["ACTIVITY", "AUDIT", "RESOURCES", "Any", "ExplorerScreen", "Place", "on"]
