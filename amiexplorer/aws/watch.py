@@ -99,6 +99,8 @@ class Watcher:
         self.follow_image_snapshots = follow_image_snapshots
         self._regions: dict[str, _Region] = {}
         self._wake = asyncio.Event()
+        #: Bumped by `poll_now`: a poll that fails across a bump is retried, not reported.
+        self._asked = 0
 
     @property
     def pending(self) -> frozenset[WatchTarget]:
@@ -114,6 +116,20 @@ class Watcher:
                 region.rounds = 0
                 region.due = self._clock()
                 region.added = True
+        self._wake.set()
+
+    def poll_now(self) -> None:
+        """Poll every region at once, on its first interval again (the user asked to reload).
+
+        A reload usually follows a fix (renewed credentials, a restored network): the
+        watcher's backoff must not keep reporting the old trouble for minutes after it.
+        """
+        self._asked += 1
+        now = self._clock()
+        for region in self._regions.values():
+            region.rounds = 0
+            region.due = now
+            region.added = True
         self._wake.set()
 
     def track_pending(self, inventory: Inventory) -> list[WatchTarget]:
@@ -168,6 +184,7 @@ class Watcher:
         if region is None:
             return []
         region.added = False
+        asked = self._asked
         events: list[WatchEvent] = []
         by_kind: dict[ResourceKind, list[str]] = {}
         for target in region.targets.values():
@@ -179,6 +196,10 @@ class Watcher:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # one region's trouble is reported, never fatal
+                if self._asked != asked:
+                    # Sent before the reload was asked (perhaps signed with the credentials
+                    # just renewed): it says nothing about now. `poll_now` re-polls at once.
+                    continue
                 operation = follow_of(kind).operation
                 problem = describe_problem(exc, region=name, operation=operation)
                 events.append(PollFailed(name, error_code(exc), problem.message, delay))

@@ -7,6 +7,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from amiexplorer.core.watch_events import PollFailed, ResourceUpdated
+from amiexplorer.ui.messages import Watched
 from tests.functional.conftest import AppFactory, explorer, settle, until
 
 LOADED = "Loaded 4 region(s) at 12:00:00 UTC."
@@ -77,3 +79,30 @@ async def test_an_action_result_expires(make_app: AppFactory) -> None:
         clock.now += 3600
         await pilot.press("j", "k")
         assert status_text(pilot) == LOADED
+
+
+async def test_r_answers_a_message_and_so_does_the_watcher_getting_through(
+    make_app: AppFactory,
+) -> None:
+    """The message that said "press r" is over when r is pressed; a watcher's trouble is
+    over when its next poll gets through, even before its ten seconds are up."""
+    app = await make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = explorer(pilot)
+        screen.status.clock = Clock()  # frozen: nothing expires by time here
+        await pilot.press("colon", *"nosuch", "enter")
+        assert "unknown command" in status_text(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert status_text(pilot).startswith("Loaded 4 region(s)")
+
+        # The watcher's trouble, then the same region answering again.
+        (target, *_rest) = sorted(screen.watcher.pending, key=lambda t: t.resource_id)
+        resource = app.account.inventory.table(target.kind)[target.resource_id]
+        screen.post_message(
+            Watched(PollFailed(target.region, "RequestLimitExceeded", "slow down", 4))
+        )
+        await until(pilot, lambda: "slow down (retrying in 4s)" in status_text(pilot))
+        screen.post_message(Watched(ResourceUpdated(resource)))
+        await until(pilot, lambda: status_text(pilot).startswith("Loaded 4 region(s)"))

@@ -7,10 +7,11 @@ Tests add what they measured to `FIGURES`; the terminal summary prints the total
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -85,6 +86,15 @@ def proxy(fault_proxy: FaultProxy) -> Iterator[FaultProxy]:
         **{f"faults.{kind}": n for kind, n in fault_proxy.faults.items()},
     )
     fault_proxy.clear()
+
+
+async def eventually(condition: Callable[[], bool], seconds: float = 20) -> None:
+    """Wait until `condition` holds (checked every 10 ms as the loop runs); fail after `seconds`."""
+    for _ in range(int(seconds / 0.01)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition never held")
 
 
 def proxied_settings(proxy: FaultProxy, server: DemoServer, **overrides: Any) -> ConnectionSettings:

@@ -131,7 +131,7 @@ async def test_an_expired_token_mid_session_is_explained_and_r_recovers_after_re
         after = [r for r in proxy.requests[before:] if r.action in LOADER_ACTIONS]
         assert after and {r.access_key for r in after} == {new_key}
         text = screen_text(pilot)
-        assert "Loaded 4 region(s)" in text
+        assert "Loaded 4 region(s)" in text, text.splitlines()[-2]
         outputs += [text, app.export_screenshot()]
         outputs += [n.message for n in app._notifications]
 

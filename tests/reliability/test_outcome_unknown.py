@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +23,11 @@ from amiexplorer.core.plans.plan import Confirmation
 from amiexplorer.core.plans.requests import CreateImageRequest
 from amiexplorer.demo import DemoServer, Planted
 from amiexplorer.demo.backends import ec2_backend
-from tests.reliability.conftest import proxied_settings
+from tests.reliability.conftest import eventually, proxied_settings
 from tests.reliability.proxy import FaultProxy
 
 REGION = "us-east-1"
 NAME = "reboots-the-instance"
-
-
-async def _until(condition: Callable[[], bool], seconds: float = 20) -> None:
-    for _ in range(int(seconds / 0.01)):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the condition never held")
 
 
 def _lines(path: Path) -> list[dict[str, Any]]:
@@ -70,7 +62,7 @@ async def test_a_create_image_cancelled_mid_call_is_logged_sent_outcome_unknown(
         # The real call reaches the proxy, which answers only later.
         proxy.slow(1.5, action="CreateImage", dry_run=False)
         flow = asyncio.create_task(runner.execute(plan, Confirmation(), preflight=checked))
-        await _until(
+        await eventually(
             lambda: any(r.action == "CreateImage" and not r.dry_run for r in proxy.requests)
         )
         flow.cancel()  # the person quit at once
@@ -85,7 +77,7 @@ async def test_a_create_image_cancelled_mid_call_is_logged_sent_outcome_unknown(
         assert "whether AWS acted is unknown" in unknown["message"]
         # And indeed AWS acted: the image exists although nobody saw the answer.
         images = ec2_backend(REGION).amis
-        await _until(lambda: any(i.name == NAME for i in images.values()))
+        await eventually(lambda: any(i.name == NAME for i in images.values()))
 
 
 async def test_every_sent_call_has_its_outcome_logged(

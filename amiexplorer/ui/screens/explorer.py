@@ -640,6 +640,7 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_watched(self, message: Watched) -> None:
         """A watched resource moved: update rows in place, the pane, and say when done."""
+        problem = self.activity.last_problem
         finished = self.activity.apply(message.event, self.now())
         self._dirty = True
         if finished is not None:
@@ -649,6 +650,9 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
                 self.notify(finished.message, title="Failed", severity="error", timeout=15)
         if self.activity.last_problem:
             self.set_status(self.activity.last_problem)
+        elif problem:
+            # The watcher got through again: its trouble is over, whatever the clock says.
+            self.status.clear_message(only=problem)
         self._show_activity_count()
 
     def _show_activity_count(self) -> None:
@@ -695,12 +699,19 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
     def action_refresh(self) -> None:
         """Reload every region; rows stay until their fresh copy arrives."""
         self.workers.cancel_group(self, "retry")
+        self._asked_again()
         self.load_inventory()
+
+    def _asked_again(self) -> None:
+        """r or R: the user acted on what the status line said; the watcher asks again too."""
+        self.status.clear_message()
+        self.watcher.poll_now()
 
     def action_retry_regions(self) -> None:
         """R: reload only failed regions; the others keep their rows and stay untouched."""
         regions = self.query_one(RegionsPane).retry_choice(self.scope)
         if regions:
+            self._asked_again()
             self.retry_regions(regions)
 
     @work(exclusive=True, group="retry", exit_on_error=False)

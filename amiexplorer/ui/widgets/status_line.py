@@ -44,8 +44,10 @@ class StatusLine(Static):
         self._expires_at = self.clock() + seconds
         self.update(text)
 
-    def clear_message(self) -> None:
-        """Back to the state (the user moved on)."""
+    def clear_message(self, only: str | Text | None = None) -> None:
+        """Back to the state (the user moved on; or `only` is over, if it is still shown)."""
+        if only is not None and self.message != only:
+            return
         if self.message is not None:
             self.message = None
             self.update(self.state)
