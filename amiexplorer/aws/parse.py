@@ -26,11 +26,13 @@ from amiexplorer.core.models import (
     InstanceBlockDevice,
     LaunchConfiguration,
     LaunchTemplateVersion,
+    ResourceKind,
     Snapshot,
     Tags,
     Volume,
     VolumeAttachment,
 )
+from amiexplorer.core.watch_events import Watched
 
 Item = Mapping[str, Any]
 
@@ -267,3 +269,17 @@ def parse_launch_configuration(item: Item, region: str) -> LaunchConfiguration:
         created_time=parse_time(item.get("CreatedTime")),
         arn=item.get("LaunchConfigurationARN"),
     )
+
+
+def parse_followed(kind: ResourceKind, item: Item, region: str, account_id: str) -> Watched:
+    """The model of a resource the watcher followed (a kind whose spec has `follow`).
+
+    A new followed kind adds its parser here, beside its columns.
+    """
+    if kind is ResourceKind.SNAPSHOT:
+        return parse_snapshot(item, region)
+    if kind is ResourceKind.IMAGE:
+        return parse_image(item, region, account_id)
+    if kind is ResourceKind.VOLUME:
+        return parse_volume(item, region)
+    raise ValueError(f"no parser for a followed {kind.value}")

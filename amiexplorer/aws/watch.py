@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from botocore import xform_name
 
 from amiexplorer.aws.errors import describe_problem, error_code
-from amiexplorer.aws.parse import Item, parse_image, parse_snapshot, parse_volume
+from amiexplorer.aws.parse import parse_followed
 from amiexplorer.aws.session import ClientPool
 from amiexplorer.core.inventory import Inventory
-from amiexplorer.core.kinds import follow_of
+from amiexplorer.core.kinds import KINDS, follow_of
 from amiexplorer.core.models import Image, ResourceKind, Snapshot, Volume
 from amiexplorer.core.watch_events import (
     BackoffSchedule,
@@ -133,21 +133,17 @@ class Watcher:
         self._wake.set()
 
     def track_pending(self, inventory: Inventory) -> list[WatchTarget]:
-        """Follow everything the inventory holds that is still pending (found at load time)."""
+        """Follow everything the inventory holds that is still pending (found at load time).
+
+        Every kind the registry says is followed; of images only the account's own (a
+        public image someone else is making is not this account's work).
+        """
         targets = [
-            WatchTarget(ResourceKind.SNAPSHOT, s.id, s.region)
-            for s in inventory.snapshots.values()
-            if is_pending(s)
-        ]
-        targets += [
-            WatchTarget(ResourceKind.IMAGE, i.id, i.region)
-            for i in inventory.images.values()
-            if i.owned and is_pending(i)
-        ]
-        targets += [
-            WatchTarget(ResourceKind.VOLUME, v.id, v.region)
-            for v in inventory.volumes.values()
-            if is_pending(v)
+            WatchTarget(spec.kind, resource.id, resource.region)
+            for spec in KINDS.values()
+            if spec.follow is not None
+            for resource in inventory.table(spec.kind).values()
+            if getattr(resource, "owned", True) and is_pending(resource)
         ]
         self.track(*targets)
         return targets
@@ -220,18 +216,9 @@ class Watcher:
         for start in range(0, len(ids), _BATCH):
             chunk = ids[start : start + _BATCH]
             reply = await describe(Filters=[{"Name": follow.filter_name, "Values": chunk}])
-            found += [
-                self._parse(kind, item, region) for item in reply.get(follow.result_key) or []
-            ]
+            listed = reply.get(follow.result_key) or []
+            found += [parse_followed(kind, item, region, self.account_id) for item in listed]
         return found
-
-    def _parse(self, kind: ResourceKind, item: Item, region: str) -> Watched:
-        """The model of one resource a Describe call listed."""
-        if kind is ResourceKind.SNAPSHOT:
-            return parse_snapshot(item, region)
-        if kind is ResourceKind.IMAGE:
-            return parse_image(item, region, self.account_id)
-        return parse_volume(item, region)
 
     def _fold(
         self, region: _Region, kind: ResourceKind, ids: list[str], found: Iterable[Watched]
