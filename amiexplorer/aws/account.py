@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from amiexplorer.aws.attributes import attributes_of, stream_attributes
 from amiexplorer.aws.errors import describe_problem, is_credential_problem
+from amiexplorer.aws.lifecycle_reads import read_lifecycle
 from amiexplorer.aws.loader import REGION_CONCURRENCY, InventoryLoader, PageSizes
 from amiexplorer.aws.provenance import Provenance, read_provenance
 from amiexplorer.aws.references import read_dlm, read_ssm
@@ -236,7 +237,8 @@ class Account:
     async def read_evidence(
         self, regions: Iterable[str] | None = None, *, reuse: bool = False
     ) -> None:
-        """Read DLM policies and the SSM parameters naming images into the inventory's evidence.
+        """Read DLM policies, the SSM parameters naming images, and the lifecycle's locks, fast
+        snapshot restores, archive times and Recycle Bin rules into the inventory's evidence.
 
         What DLM made needs the policies of its regions; the parameters are read in
         `regions` (default: every chosen region). Failures are kept as problems of their
@@ -252,6 +254,7 @@ class Account:
         await asyncio.gather(
             read_dlm(self.pool, self.inventory),
             read_ssm(self.pool, self.inventory, chosen),
+            read_lifecycle(self.pool, self.inventory, chosen),
         )
         self._evidence_load, self._evidence_regions = loads, set(chosen)
 

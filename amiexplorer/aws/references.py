@@ -18,14 +18,13 @@ Every failure becomes an `EvidenceProblem` of its region; nothing here raises bu
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from amiexplorer.aws.errors import PERMISSION_ERRORS, describe_problem, error_code
+from amiexplorer.aws.evidence_reads import ReadFailed, guarded_read, with_problem, without_problem
 from amiexplorer.aws.session import ClientPool
 from amiexplorer.core.evidence import (
-    EvidenceProblem,
     ImageParameter,
     ImageReference,
     LifecyclePolicy,
@@ -45,12 +44,6 @@ _PARAMETER_BATCH = 10
 _REFERENCE_BATCH = 10
 #: Calls of one kind in flight at once in a region (SSM allows 40 GetParameters a second).
 _PER_REGION = 4
-#: Codes that say the endpoint does not have DescribeImageReferences (not a problem to report).
-_UNSUPPORTED = frozenset(
-    {"InvalidAction", "UnsupportedOperation", "NotImplemented", "UnknownOperationException"}
-)
-
-
 #: What DescribeImageReferences looks at: every kind it knows, except that by default it counts
 #: terminated instances, which no longer use an image (our rule, as for DescribeInstances), and
 #: checks only the last 10 versions of a launch template, where any version can launch (EC2
@@ -70,34 +63,6 @@ _REFERENCE_OPTIONS = [
         "ResourceTypeOptions": [{"OptionName": "version-depth", "OptionValues": ["10000"]}],
     },
 ]
-
-
-class _Failed(Exception):
-    """A read that failed, already put into words."""
-
-    def __init__(self, problem: EvidenceProblem, *, unsupported: bool = False) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
-        self.unsupported = unsupported
-
-
-async def _guard(
-    source: Source, region: str, service: str, operation: str, work: Awaitable[T]
-) -> T:
-    try:
-        return await work
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:  # every failure is a problem of its region, never a crash
-        while isinstance(exc, ExceptionGroup):
-            exc = exc.exceptions[0]
-        problem = describe_problem(exc, region=region, service=service, operation=operation)
-        code = error_code(exc)
-        denied = code in PERMISSION_ERRORS
-        unsupported = code in _UNSUPPORTED or problem.code == "NotAwsAnswer" or code.isdigit()
-        raise _Failed(
-            EvidenceProblem(source, region, problem.message, denied), unsupported=unsupported
-        ) from None
 
 
 # DLM ----------------------------------------------------------------------------------------
@@ -141,13 +106,16 @@ async def read_dlm(pool: ClientPool, inventory: Inventory) -> None:
 
     async def one(region: str) -> None:
         try:
-            policies = await _guard(
+            policies = await guarded_read(
                 Source.DLM, region, "dlm", "GetLifecyclePolicies", read_policies(pool, region)
             )
-        except _Failed as failure:
-            evidence.update(region, policies=None, problems=_with(evidence, region, failure))
+        except ReadFailed as failure:
+            problems = with_problem(evidence, region, failure)
+            evidence.update(region, policies=None, problems=problems)
             return
-        evidence.update(region, policies=policies, problems=_without(evidence, region, Source.DLM))
+        evidence.update(
+            region, policies=policies, problems=without_problem(evidence, region, Source.DLM)
+        )
 
     await asyncio.gather(*(one(r) for r in sorted(dlm_lookup_regions(inventory))))
 
@@ -267,18 +235,20 @@ async def read_ssm(pool: ClientPool, inventory: Inventory, regions: Iterable[str
     async def one(region: str) -> None:
         selectors = graph.resolving_parameters(region)
         try:
-            parameters = await _guard(
+            parameters = await guarded_read(
                 Source.SSM,
                 region,
                 "ssm",
                 "DescribeParameters",
                 read_parameters(pool, region, selectors),
             )
-        except _Failed as failure:
-            evidence.update(region, parameters=None, problems=_with(evidence, region, failure))
+        except ReadFailed as failure:
+            evidence.update(
+                region, parameters=None, problems=with_problem(evidence, region, failure)
+            )
             return
         evidence.update(
-            region, parameters=parameters, problems=_without(evidence, region, Source.SSM)
+            region, parameters=parameters, problems=without_problem(evidence, region, Source.SSM)
         )
 
     await asyncio.gather(*(one(r) for r in dict.fromkeys(regions)))
@@ -335,15 +305,15 @@ async def read_references(
 
     async def one(region: str, ids: list[str]) -> None:
         try:
-            answers = await _guard(
+            answers = await guarded_read(
                 Source.IMAGE_REFERENCES,
                 region,
                 "ec2",
                 "DescribeImageReferences",
                 read_image_references(pool, region, ids),
             )
-        except _Failed as failure:
-            problems = _without(evidence, region, Source.IMAGE_REFERENCES)
+        except ReadFailed as failure:
+            problems = without_problem(evidence, region, Source.IMAGE_REFERENCES)
             if not failure.unsupported:
                 problems = (*problems, failure.problem)
             evidence.update(region, problems=problems)
@@ -353,20 +323,9 @@ async def read_references(
         evidence.update(
             region,
             references=known,
-            problems=_without(evidence, region, Source.IMAGE_REFERENCES),
+            problems=without_problem(evidence, region, Source.IMAGE_REFERENCES),
         )
 
     await asyncio.gather(
         *(one(region, sorted(set(ids))) for region, ids in image_ids.items() if ids)
     )
-
-
-# Helpers ------------------------------------------------------------------------------------
-
-
-def _without(evidence: Any, region: str, source: Source) -> tuple[EvidenceProblem, ...]:
-    return tuple(p for p in evidence.region(region).problems if p.source is not source)
-
-
-def _with(evidence: Any, region: str, failure: _Failed) -> tuple[EvidenceProblem, ...]:
-    return (*_without(evidence, region, failure.problem.source), failure.problem)

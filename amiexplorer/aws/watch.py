@@ -15,10 +15,8 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
-from botocore import xform_name
-
+from amiexplorer.aws.describe_ids import describe_by_id
 from amiexplorer.aws.errors import describe_problem, error_code
-from amiexplorer.aws.parse import parse_followed
 from amiexplorer.aws.session import ClientPool
 from amiexplorer.core.inventory import Inventory
 from amiexplorer.core.kinds import KINDS, follow_of
@@ -209,16 +207,7 @@ class Watcher:
         return events
 
     async def _describe(self, kind: ResourceKind, region: str, ids: list[str]) -> list[Watched]:
-        ec2 = await self.pool.get("ec2", region)
-        follow = follow_of(kind)
-        describe = getattr(ec2, xform_name(follow.operation))
-        found: list[Watched] = []
-        for start in range(0, len(ids), _BATCH):
-            chunk = ids[start : start + _BATCH]
-            reply = await describe(Filters=[{"Name": follow.filter_name, "Values": chunk}])
-            listed = reply.get(follow.result_key) or []
-            found += [parse_followed(kind, item, region, self.account_id) for item in listed]
-        return found
+        return await describe_by_id(self.pool, kind, region, ids, self.account_id)
 
     def _fold(
         self, region: _Region, kind: ResourceKind, ids: list[str], found: Iterable[Watched]

@@ -18,10 +18,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from amiexplorer.core.descriptions import is_copy, parse_description
+from amiexplorer.core.lifecycle import (
+    BinnedItem,
+    FastRestore,
+    RetentionRule,
+    SnapshotLock,
+    rule_for,
+)
 from amiexplorer.core.managed import Management, Manager
 from amiexplorer.core.models import Image, Snapshot
 
@@ -35,6 +43,11 @@ class Source(StrEnum):
     DLM = "dlm:GetLifecyclePolicies"
     SSM = "ssm:DescribeParameters"
     IMAGE_REFERENCES = "ec2:DescribeImageReferences"
+    LOCKS = "ec2:DescribeLockedSnapshots"
+    FAST_RESTORES = "ec2:DescribeFastSnapshotRestores"
+    TIERING = "ec2:DescribeSnapshotTierStatus"
+    RECYCLE_BIN = "rbin:ListRules"
+    BIN_CONTENTS = "ec2:ListImagesInRecycleBin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +112,9 @@ class EvidenceProblem:
     message: str
     #: True when the permission is missing (an optional permission; the README says which).
     denied: bool = False
+    #: True when the endpoint does not have the call at all (an emulator, a partition without
+    #: the feature): what it reads counts as none there, and the problem is only a note.
+    missing: bool = False
 
 
 def split_selector(selector: str) -> tuple[str, str | None]:
@@ -132,6 +148,16 @@ class RegionEvidence:
     parameters: tuple[ImageParameter, ...] | None = None
     #: DescribeImageReferences: the images asked about, each with what references it.
     references: Mapping[str, tuple[ImageReference, ...]] = field(default_factory=dict)
+    #: DescribeLockedSnapshots: the region's locks by snapshot id.
+    locks: Mapping[str, SnapshotLock] | None = None
+    #: DescribeFastSnapshotRestores: by snapshot id, its Availability Zones' states.
+    fast_restores: Mapping[str, tuple[FastRestore, ...]] | None = None
+    #: DescribeSnapshotTierStatus: when each archived snapshot's archiving began.
+    archived_at: Mapping[str, datetime] | None = None
+    #: rbin:ListRules: the Recycle Bin's retention rules (snapshots' and images').
+    bin_rules: tuple[RetentionRule, ...] | None = None
+    #: ListSnapshotsInRecycleBin and ListImagesInRecycleBin: what is in the bin, by id.
+    recycle_bin: Mapping[str, BinnedItem] | None = None
     problems: tuple[EvidenceProblem, ...] = ()
 
     def problem(self, source: Source) -> EvidenceProblem | None:
@@ -272,6 +298,47 @@ class Evidence:
             if found:
                 return found
         return ()
+
+    # Lifecycle: locks, fast snapshot restore, the archive tier, the Recycle Bin ------------
+
+    def why_unread(self, region: str, source: Source) -> str:
+        """Why `source` is not known in `region`, in words."""
+        problem = self.region(region).problem(source)
+        return problem.message if problem is not None else "not read yet"
+
+    def lock_of(self, snapshot: Snapshot) -> tuple[bool, SnapshotLock | None]:
+        """(whether the region's locks were read, the snapshot's lock if it has one)."""
+        locks = self.region(snapshot.region).locks
+        return locks is not None, (locks or {}).get(snapshot.id)
+
+    def fast_restores_of(self, snapshot: Snapshot) -> tuple[bool, tuple[FastRestore, ...]]:
+        """(whether FSR was read in the region, the zones where it bills for the snapshot)."""
+        known = self.region(snapshot.region).fast_restores
+        found = (known or {}).get(snapshot.id, ())
+        return known is not None, tuple(f for f in found if f.bills)
+
+    def archived_at(self, snapshot: Snapshot) -> tuple[bool, datetime | None]:
+        """(whether it is known, when the snapshot's archiving began) for an archived one."""
+        if snapshot.storage_tier != "archive":
+            return True, None
+        known = self.region(snapshot.region).archived_at
+        return known is not None, (known or {}).get(snapshot.id)
+
+    def bin_rule_for(self, resource: Snapshot | Image) -> tuple[bool, RetentionRule | None]:
+        """(whether the region's rules were read, the rule that bins `resource` if one does)."""
+        rules = self.region(resource.region).bin_rules
+        if rules is None:
+            return False, None
+        return True, rule_for(resource, rules)
+
+    def in_bin(self, resource_id: str, region: str) -> tuple[bool, BinnedItem | None]:
+        """(whether the region's bin was read, the item if `resource_id` is in it)."""
+        contents = self.region(region).recycle_bin
+        return contents is not None, (contents or {}).get(resource_id)
+
+    def binned(self) -> list[BinnedItem]:
+        """Everything in the Recycle Bin of every region read."""
+        return [i for e in self.regions.values() for i in (e.recycle_bin or {}).values()]
 
     # Problems -----------------------------------------------------------------------------
 

@@ -36,6 +36,8 @@ class Follow:
     pending_states: frozenset[str]
     #: States of a resource that finished well; any other state after pending is a failure.
     done_states: frozenset[str]
+    #: More parameters of the call: (name, value) pairs ("IncludeDisabled", True).
+    describe_params: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +151,8 @@ _SPECS = (
             state_key="State",
             pending_states=frozenset({"pending", "transient"}),
             done_states=frozenset({"available"}),
+            # A disabled image is listed only when asked for (DescribeImages).
+            describe_params=(("IncludeDisabled", True), ("IncludeDeprecated", True)),
         ),
         create_id_key="ImageId",
     ),

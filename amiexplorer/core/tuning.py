@@ -34,6 +34,8 @@ class Prices:
     st1: float = field(default=0.045, metadata=bounds(0, MAX_PRICE))
     sc1: float = field(default=0.015, metadata=bounds(0, MAX_PRICE))
     standard: float = field(default=0.05, metadata=bounds(0, MAX_PRICE))
+    #: Fast snapshot restore, per snapshot per Availability Zone per hour (a DSU-hour).
+    fast_snapshot_restore_hour: float = field(default=0.75, metadata=bounds(0, MAX_PRICE))
 
 
 #: Above this many images (or snapshots), the audit does not read who each one is shared with

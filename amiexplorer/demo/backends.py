@@ -18,7 +18,7 @@ from moto.core.base_backend import BackendDict
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.models import moto_api_backend
 
-from amiexplorer.demo import botocore_patches, dlm, recovery_points
+from amiexplorer.demo import botocore_patches, dlm, recovery_points, recycle_bin
 from amiexplorer.demo.constants import DEMO_ACCOUNT_ID
 
 # moto's core (above) lists no regions; its service modules (EC2, KMS, ...) do when imported,
@@ -34,8 +34,8 @@ def reset_backends(seed: int | None = None) -> None:
     before the seed is set. Those leftovers would make ids depend on what ran before, so every
     backend dictionary that was in use is emptied again afterwards, and rebuilt lazily later.
 
-    The demo's own stores of what moto does not model (DLM policies, Backup recovery points) are
-    emptied too.
+    The demo's own stores of what moto does not model (DLM policies, Backup recovery points,
+    Recycle Bin rules and what is in the bin) are emptied too.
     """
     registry: Any = BackendDict
     in_use: list[BackendDict[Any]] = list(registry._instances)
@@ -44,6 +44,7 @@ def reset_backends(seed: int | None = None) -> None:
         dict.clear(backend_dict)
     dlm.reset()
     recovery_points.reset()
+    recycle_bin.reset()
     if seed is not None:
         mock_random.seed(seed)
 

@@ -6,8 +6,8 @@ tests can assert which calls the app made and so faults can target one action or
 services (Data Lifecycle Manager, AWS Backup) name their operation by method and path: ``routes``
 reads it from botocore's model.
 
-Requests moto cannot answer are answered here (``rest``): every DLM call (moto has no DLM) and
-the AWS Backup recovery-point reads.
+Requests moto cannot answer are answered here (``rest``): every DLM and Recycle Bin call (moto
+has neither) and the AWS Backup recovery-point reads.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Deriving the truth from moto's state (rather than from the seeder's intentions) keeps it
 consistent with what the API returns; the tests check that each planted trap is really there.
 What moto has no model of (DLM policies, AWS Backup recovery points) is read from the demo's own
-stores, by ``managed_truth``.
+stores, by ``managed_truth``; the lifecycle guards (locks, Fast Snapshot Restore, deregistration
+protection) from the markers the demo keeps on moto's objects, and the Recycle Bin from its store.
 """
 
 from __future__ import annotations
@@ -12,13 +13,20 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from amiexplorer.demo import imaging, managed_truth
+from amiexplorer.demo import (
+    deregistration,
+    fast_restores,
+    imaging,
+    managed_truth,
+    recycle_bin,
+    snapshot_locks,
+)
 from amiexplorer.demo.backends import autoscaling_backend, ec2_backend
 from amiexplorer.demo.constants import DEMO_ACCOUNT_ID
-from amiexplorer.demo.timefmt import aws_timestamp
+from amiexplorer.demo.timefmt import aws_timestamp, naive_utc
 
 IdSet = frozenset[str]
 Relation = Mapping[str, IdSet]
@@ -144,6 +152,31 @@ class Planted:
     resolve_ssm_templates: Relation
     #: images tagged Ec2ImageBuilderArn (made by EC2 Image Builder).
     image_builder_images: IdSet
+    #: registered images whose DeregistrationProtection is not "disabled" (DeregisterImage
+    #: refuses them).
+    protected_images: IdSet
+    #: snapshots with a lock that has not expired (governance, compliance or cooling off):
+    #: DeleteSnapshot refuses them.
+    locked_snapshots: IdSet
+    #: snapshots with Fast Snapshot Restore enabled (or enabling) in at least one zone.
+    fsr_snapshots: IdSet
+    #: region -> identifiers of its Recycle Bin retention rules (only regions that have some).
+    recycle_bin_rules: Relation
+    #: snapshots / images in the Recycle Bin (deleted; DescribeSnapshots / DescribeImages no
+    #: longer return them, so they are in neither snapshots nor images).
+    recycle_bin_snapshots: IdSet
+    recycle_bin_images: IdSet
+    #: archived snapshots whose archiving started less than 90 days before ``now`` (deleting
+    #: them still bills the rest of the 90-day minimum).
+    recently_archived_snapshots: IdSet
+
+    @property
+    def plain_orphans(self) -> IdSet:
+        """Orphaned snapshots a delete meets nothing at: no lock, fast restore or archive."""
+        orphans = self.orphan_snapshots_deleted_volume | self.orphan_snapshots_deregistered_image
+        return (
+            orphans - self.locked_snapshots - self.fsr_snapshots - self.recently_archived_snapshots
+        )
 
 
 def _freeze(relation: Mapping[str, set[str]]) -> dict[str, IdSet]:
@@ -214,6 +247,8 @@ def collect(
                 flags["deprecated_images" if past else "deprecation_scheduled"].add(image.id)
             if image.is_public:
                 flags["public_images"].add(image.id)
+            if deregistration.value_of(image) != deregistration.DISABLED:
+                flags["protected_images"].add(image.id)
             users = {p["UserId"] for p in image.launch_permissions if "UserId" in p}
             rel["shared_images"][image.id].update(users)
         flags["deregistered_images"].update(ec2.deleted_amis)
@@ -227,6 +262,14 @@ def collect(
                 flags["encrypted_snapshots"].add(snapshot.id)
             if snapshot.storage_tier == "archive":
                 flags["archived_snapshots"].add(snapshot.id)
+                tiered = snapshot.last_tiering_start_time or snapshot.start_time
+                if naive_utc(tiered) > naive_utc(now) - timedelta(days=90):
+                    flags["recently_archived_snapshots"].add(snapshot.id)
+            lock = snapshot_locks.lock_of(snapshot)
+            if lock is not None and lock.prevents_deletion():
+                flags["locked_snapshots"].add(snapshot.id)
+            if fast_restores.restores_of(snapshot):
+                flags["fsr_snapshots"].add(snapshot.id)
             if snapshot.status == "pending":
                 flags["pending_snapshots"].add(snapshot.id)
             if "all" in snapshot.create_volume_permission_groups:
@@ -240,6 +283,16 @@ def collect(
                 # resolve:ssm:... names a parameter, not an image: see resolve_ssm_templates.
                 if version.image_id and not version.image_id.startswith("resolve:"):
                     rel["image_launch_templates"][version.image_id].add(template.id)
+        for rule in recycle_bin.rules(region):
+            rel["recycle_bin_rules"][region].add(rule.identifier)
+        for entry in recycle_bin.in_bin(region, DEMO_ACCOUNT_ID, recycle_bin.EBS_SNAPSHOT):
+            flags["recycle_bin_snapshots"].add(entry.resource_id)
+        for entry in recycle_bin.in_bin(region, DEMO_ACCOUNT_ID, recycle_bin.EC2_IMAGE):
+            flags["recycle_bin_images"].add(entry.resource_id)
+            # Its snapshots stay, and cannot be deleted while it is in the bin: not orphans.
+            rel["binned_image_snapshots"][entry.resource_id].update(
+                imaging.snapshot_ids(entry.resource)
+            )
         for config in autoscaling_backend(region).launch_configurations.values():
             per_region["launch_configurations"][region].add(config.name)
             rel["image_launch_configurations"][config.image_id].add(config.name)
@@ -262,9 +315,10 @@ def _derive(
     images = {i for ids in per_region["images"].values() for i in ids}
     volumes = {v for ids in per_region["volumes"].values() for v in ids}
     referencing: dict[str, set[str]] = defaultdict(set)
-    for image_id, snapshot_ids in rel["image_snapshots"].items():
-        for snapshot_id in snapshot_ids:
-            referencing[snapshot_id].add(image_id)
+    for relation in ("image_snapshots", "binned_image_snapshots"):
+        for image_id, snapshot_ids in rel[relation].items():
+            for snapshot_id in snapshot_ids:
+                referencing[snapshot_id].add(image_id)
     orphans_of_image: set[str] = set()
     orphans_of_volume: set[str] = set()
     # Made by DLM or AWS Backup: their own fields say what they are.
@@ -361,4 +415,11 @@ def _derive(
         ssm_image_parameters=_freeze(truth.ssm_image_parameters),
         resolve_ssm_templates=_freeze(truth.resolve_ssm_templates),
         image_builder_images=frozenset(truth.image_builder_images),
+        protected_images=frozenset(flags["protected_images"]),
+        locked_snapshots=frozenset(flags["locked_snapshots"]),
+        fsr_snapshots=frozenset(flags["fsr_snapshots"]),
+        recycle_bin_rules=_freeze(rel["recycle_bin_rules"]),
+        recycle_bin_snapshots=frozenset(flags["recycle_bin_snapshots"]),
+        recycle_bin_images=frozenset(flags["recycle_bin_images"]),
+        recently_archived_snapshots=frozenset(flags["recently_archived_snapshots"]),
     )

@@ -1,9 +1,10 @@
 """Answers the demo gives itself to REST-JSON calls moto cannot serve.
 
-moto has no Data Lifecycle Manager at all, and its AWS Backup has vaults and plans but no
-recovery points. The middleware asks ``rest_handlers.handler_for`` before passing a request to
-moto; a handler gets a parsed ``RestRequest`` (made here) and returns the whole answer (status,
-headers, JSON body), errors included, in the shapes of botocore's ``dlm`` and ``backup`` models.
+moto has no Data Lifecycle Manager and no Recycle Bin at all, and its AWS Backup has vaults and
+plans but no recovery points. The middleware asks ``rest_handlers.handler_for`` before passing a
+request to moto; a handler gets a parsed ``RestRequest`` (made here) and returns the whole answer
+(status, headers, JSON body), errors included, in the shapes of botocore's ``dlm``, ``backup``
+and ``rbin`` models.
 """
 
 from __future__ import annotations
@@ -108,7 +109,8 @@ def unknown_operation(request: RestRequest) -> FaultResponse:
 
 def reset_stores() -> None:
     """Empty the demo's own stores (moto's ``/moto-api/reset`` empties only moto)."""
-    from amiexplorer.demo import dlm, recovery_points
+    from amiexplorer.demo import dlm, recovery_points, recycle_bin
 
     dlm.reset()
     recovery_points.reset()
+    recycle_bin.reset()

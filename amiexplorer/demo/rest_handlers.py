@@ -15,6 +15,10 @@ def handler_for(service: str, operation: str) -> Handler | None:
         from amiexplorer.demo import backup_api
 
         return backup_api.HANDLERS.get(operation)
+    if service == "rbin":
+        from amiexplorer.demo import rbin_api
+
+        return rbin_api.HANDLERS.get(operation, unknown_operation)
     if service == "imagebuilder":
         from amiexplorer.demo import image_builder_api
 

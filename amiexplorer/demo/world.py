@@ -11,7 +11,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from amiexplorer.demo import imaging, leftovers, managed, moto_patches
+from amiexplorer.demo import guarded, imaging, leftovers, managed, moto_patches
 from amiexplorer.demo import pending as pending_states
 from amiexplorer.demo.backends import autoscaling_backend, iam_backend, kms_backend, reset_backends
 from amiexplorer.demo.builders import KEY_PAIR, Calendar, RegionKit, tags_of
@@ -28,7 +28,7 @@ from amiexplorer.demo.fleet import (
     InstanceSpec,
 )
 from amiexplorer.demo.planted import Planted, collect
-from amiexplorer.demo.timefmt import aws_timestamp
+from amiexplorer.demo.timefmt import aws_timestamp, set_world_now
 
 
 def default_now() -> datetime:
@@ -200,6 +200,7 @@ def seed_world(now: datetime | None = None, seed: int = 7, pending: bool = True)
     """
     moto_patches.install()
     now = now if now is not None else default_now()
+    set_world_now(now)
     with pending_states.suspended():
         reset_backends(seed)
         iam_backend().create_account_alias(DEMO_ACCOUNT_ALIAS)
@@ -211,4 +212,5 @@ def seed_world(now: datetime | None = None, seed: int = 7, pending: bool = True)
         planted = leftovers.plant(seeder.kits, seeder.images, seeder.instances, pending)
         managed.plant(seeder.kits, seeder.images, seeder.instances)
         seeder.finish_images()
+        guarded.plant(seeder.kits, seeder.images)
     return collect(now, DEMO_REGIONS, planted.copy_snapshots, seeder.kms_keys)

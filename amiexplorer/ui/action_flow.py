@@ -42,7 +42,7 @@ Flow = tuple[ActionRequest, str, ToggleSpec | None]
 LaterFlow = Callable[[], Flow | None]
 
 #: Actions that change AWS: hidden and refused in read-only mode.
-MUTATING_ACTIONS = frozenset({"create", "copy", "share", "make_private", "delete"})
+MUTATING_ACTIONS = frozenset({"create", "copy", "share", "make_private", "delete", "lifecycle"})
 READ_ONLY_REFUSAL = "read-only mode: amiexplorer sends no change to AWS (started with --read-only)"
 
 
@@ -98,6 +98,7 @@ class ActionFlow:
             account,
             prices=settings.prices if isinstance(settings, Settings) else None,
             watcher=watcher,
+            clock=host.now,
         )
         #: The title of the request whose calls are being sent, while they are.
         self.sending: str | None = None
@@ -211,6 +212,23 @@ class ActionFlow:
         from amiexplorer.ui.dialogs.share import ShareDialog
 
         self._open(ShareDialog(self._context(selection)))
+
+    def lifecycle(self, selection: list[Any]) -> None:
+        """l: deprecate, disable or protect images; archive, restore or un-FSR snapshots."""
+        k = self.key
+        if self._refused("lifecycle"):
+            return
+        images = all(isinstance(r, Image) for r in selection)
+        snapshots = all(isinstance(r, Snapshot) for r in selection)
+        if not selection or not (images or snapshots):
+            self.host.complain(
+                f"{k('lifecycle')} changes the lifecycle of images ({k('images')}) or "
+                f"snapshots ({k('snapshots')})"
+            )
+            return
+        from amiexplorer.ui.dialogs.lifecycle import LifecycleDialog
+
+        self._open(LifecycleDialog(self._context(selection)))
 
     def make_private(self, selection: list[Any]) -> None:
         """p: stop sharing with everyone (remove public access)."""

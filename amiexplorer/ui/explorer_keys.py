@@ -222,6 +222,17 @@ COMMANDS: tuple[Key, ...] = (
         Binding("s", "share", "Share", id="share", tooltip="Share images or snapshots"),
     ),
     Key(
+        (RESOURCES,),
+        Binding(
+            "l",
+            "lifecycle",
+            "Lifecycle",
+            id="lifecycle",
+            show=False,
+            tooltip="Deprecate, disable or protect images; archive or restore snapshots",
+        ),
+    ),
+    Key(
         (RESOURCES, AUDIT),
         Binding(
             "p",

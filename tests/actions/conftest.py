@@ -233,3 +233,9 @@ async def follow(watcher: Watcher, limit: int = 200) -> list[WatchEvent]:
         events.append(event)
         assert len(events) < limit, "the watcher never finished"
     return events
+
+
+def plain_orphans_in(world: Planted, region: str) -> list[str]:
+    """Snapshots of deleted volumes in `region` that a delete meets nothing at (no lock...)."""
+    plain = world.plain_orphans & world.orphan_snapshots_deleted_volume
+    return sorted(s for s in plain if world.region_of[s] == region)

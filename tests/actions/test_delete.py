@@ -17,7 +17,7 @@ from amiexplorer.core.plans.requests import (
 )
 from amiexplorer.demo import DemoServer, Planted, imaging
 from amiexplorer.demo.backends import ec2_backend
-from tests.actions.conftest import assert_preflight_first, calls, log_lines
+from tests.actions.conftest import assert_preflight_first, calls, log_lines, plain_orphans_in
 
 pytestmark = pytest.mark.regions("us-east-1")
 
@@ -34,10 +34,6 @@ async def _image_ids(account: Account, region: str, ids: list[str]) -> set[str]:
     return {i["ImageId"] for i in reply["Images"]}
 
 
-def _orphans(world: Planted, region: str) -> list[str]:
-    return sorted(s for s in world.orphan_snapshots_deleted_volume if world.region_of[s] == region)
-
-
 def _by_id(results: Any) -> dict[str, Any]:
     return {r.resource_ids[0]: r for r in results}
 
@@ -49,7 +45,7 @@ async def test_delete_snapshot_end_to_end(
     demo_server: DemoServer,
     action_log: ActionLog,
 ) -> None:
-    snapshot_id = _orphans(world, "us-east-1")[0]
+    snapshot_id = plain_orphans_in(world, "us-east-1")[0]
     plan = runner.plan(DeleteSnapshotsRequest((snapshot_id,)))
     assert plan.executable and not plan.refused and plan.needs.count is None
     checked = await runner.preflight(plan)
@@ -171,8 +167,8 @@ async def test_a_failing_region_fails_its_items_and_the_others_are_deleted(
     action_log: ActionLog,
 ) -> None:
     demo_server.fail_action("DeleteSnapshot", "InternalError", 500, region="eu-west-1")
-    east = _orphans(world, "us-east-1")[:2]
-    west = _orphans(world, "eu-west-1")[0]
+    east = plain_orphans_in(world, "us-east-1")[:2]
+    west = plain_orphans_in(world, "eu-west-1")[0]
     report = await runner.run(DeleteSnapshotsRequest((*east, west)), Confirmation(count=3))
     results = _by_id(report.results)
     assert [results[s].outcome for s in east] == [Outcome.DONE, Outcome.DONE]
@@ -194,7 +190,7 @@ async def test_a_snapshot_that_became_in_use_is_refused_alone(
     demo_server: DemoServer,
     action_log: ActionLog,
 ) -> None:
-    first, second, third = _orphans(world, "us-east-1")[:3]
+    first, second, third = plain_orphans_in(world, "us-east-1")[:3]
     plan = runner.plan(DeleteSnapshotsRequest((first, second, third)))
     # Meanwhile, someone registers an image naming the second snapshot.
     image_id = sorted(world.images["us-east-1"])[0]

@@ -29,14 +29,11 @@ from tests.actions.conftest import (
     calls,
     follow,
     log_lines,
+    plain_orphans_in,
     stepping_watcher,
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-def _orphans(world: Planted, region: str) -> list[str]:
-    return sorted(s for s in world.orphan_snapshots_deleted_volume if world.region_of[s] == region)
 
 
 def _nothing_sent(server: DemoServer) -> None:
@@ -141,7 +138,7 @@ async def test_encrypted_snapshots_and_their_images_are_never_made_public(
 async def test_public_needs_the_word_and_a_bulk_change_its_number(
     still_runner: ActionRunner, still_world: Planted, demo_server: DemoServer
 ) -> None:
-    snapshots = tuple(_orphans(still_world, "us-east-1")[:3])
+    snapshots = tuple(plain_orphans_in(still_world, "us-east-1")[:3])
     plan = still_runner.plan(ShareSnapshotsRequest(snapshots, add=Permissions(public=True)))
     assert (plan.needs.count, plan.needs.word) == (3, "public")
     for confirmation in (
@@ -169,8 +166,8 @@ async def test_a_denied_preflight_stops_the_whole_bulk_action(
     action_log: ActionLog,
 ) -> None:
     demo_server.deny("DeleteSnapshot", "eu-west-1")
-    east = _orphans(still_world, "us-east-1")[0]
-    west = _orphans(still_world, "eu-west-1")[0]
+    east = plain_orphans_in(still_world, "us-east-1")[0]
+    west = plain_orphans_in(still_world, "eu-west-1")[0]
     plan = still_runner.plan(DeleteSnapshotsRequest((east, west)))
     checked = await still_runner.preflight(plan)
     assert not checked.ok
@@ -198,7 +195,7 @@ async def test_unknown_resources_and_incomplete_regions_are_refused(
     (result,) = report.results
     assert result.outcome is Outcome.REFUSED and "not in the loaded inventory" in result.message
     status = still_runner.inventory.regions["eu-west-1"]
-    west = _orphans(still_world, "eu-west-1")[0]
+    west = plain_orphans_in(still_world, "eu-west-1")[0]
     status.state = RegionState.FAILED
     try:
         report = await still_runner.run(DeleteSnapshotsRequest((west,)), Confirmation())
@@ -214,7 +211,9 @@ async def test_the_estimate_prices_each_tier_and_type(
 ) -> None:
     archived = sorted(still_world.archived_snapshots)[0]
     standard = next(
-        s for s in _orphans(still_world, "us-east-1") if s not in still_world.archived_snapshots
+        s
+        for s in plain_orphans_in(still_world, "us-east-1")
+        if s not in still_world.archived_snapshots
     )
     plan = still_runner.plan(DeleteSnapshotsRequest((archived, standard)))
     a = still_account.inventory.snapshots[archived]

@@ -128,6 +128,30 @@ MOTO = (
     _m(f"{_AMIS}.Ami.tmp", _PATCHES, ABSENT),
     _m(f"{_AMIS}.Ami.uefi", _PATCHES, ABSENT),
     _m(f"{_AMIS}.Ami.ramdisk", _PATCHES, ABSENT),
+    # The lifecycle guards (moto_patches/guards.py): locks, fast restore, protection, the bin.
+    _m(f"{_AMIS}.Ami.deregistration_protection", _PATCHES, ABSENT),
+    *(
+        _m(f"{_AMIS_API}.{action}", _PATCHES, ABSENT)
+        for action in (
+            "enable_image_deregistration_protection",
+            "disable_image_deregistration_protection",
+            "list_images_in_recycle_bin",
+            "restore_image_from_recycle_bin",
+        )
+    ),
+    *(
+        _m(f"{_EBS_API}.{action}", _PATCHES, ABSENT)
+        for action in (
+            "lock_snapshot",
+            "unlock_snapshot",
+            "describe_locked_snapshots",
+            "enable_fast_snapshot_restores",
+            "disable_fast_snapshot_restores",
+            "describe_fast_snapshot_restores",
+            "list_snapshots_in_recycle_bin",
+            "restore_snapshot_from_recycle_bin",
+        )
+    ),
     # Plain attributes moto assigns in __init__, made properties (pending_states).
     _m(f"{_EBS}.Snapshot.status", _PATCHES, ABSENT),
     _m(f"{_EBS}.Snapshot.state", _PATCHES, ABSENT),

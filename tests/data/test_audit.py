@@ -44,10 +44,16 @@ def ids(report: AuditReport, code: FindingCode, region: str | None = None) -> se
 def expected(world: Planted) -> Mapping[FindingCode, frozenset[str]]:
     """What the demo world planted, per finding code."""
     return {
-        FindingCode.ORPHANED_SNAPSHOT: world.orphan_snapshots_deregistered_image
-        | world.orphan_snapshots_deleted_volume,
-        # A pending image (a cross-region copy still registering) is work in flight.
-        FindingCode.UNUSED_IMAGE: world.unused_images - world.pending_images,
+        # A locked snapshot is AWS's to keep until its lock expires.
+        FindingCode.ORPHANED_SNAPSHOT: (
+            world.orphan_snapshots_deregistered_image | world.orphan_snapshots_deleted_volume
+        )
+        - world.locked_snapshots,
+        # A pending image (a cross-region copy still registering) is work in flight; a
+        # protected one is kept on purpose.
+        FindingCode.UNUSED_IMAGE: world.unused_images
+        - world.pending_images
+        - world.protected_images,
         FindingCode.ORPHANED_DLM_SNAPSHOT: world.dlm_policy_gone_snapshots,
         FindingCode.ORPHANED_DLM_IMAGE: world.dlm_policy_gone_images,
         FindingCode.UNATTACHED_VOLUME: world.unattached_volumes,
@@ -65,10 +71,35 @@ async def test_the_audit_finds_exactly_what_was_planted(
     report = await run_audit(account, AuditOptions(sharing_limit=None), seen.append, now=FIXED_NOW)
 
     assert not report.errors and not report.withheld_regions
-    # The one note: what is still being created is no leftover (the pending copy's image).
+    # What is still being created is no leftover (the pending copy's image); neither is what
+    # AWS keeps (locked, protected, of an image in the Recycle Bin); and what cleaning up
+    # meets is said (the Recycle Bin rule, fast snapshot restore, the archive's minimum).
+    binned_rule = sorted(world.recycle_bin_rules["us-east-1"])
+    bin_note = next(n for n in report.notes if "go to the Recycle Bin for 14 days" in n)
+    assert any(rule in bin_note for rule in binned_rule)
+    binned_snapshots = {
+        s.id
+        for s in account.inventory.snapshots.values()
+        if any(i in s.description for i in world.recycle_bin_images)
+    }
+    assert binned_snapshots
     assert report.notes == (
         f"{len(world.pending_images)} resource(s) still pending or being created are not "
         "reported as leftovers: the work that makes them is not over",
+        f"{len(world.locked_snapshots)} locked snapshot(s) are not reported as leftovers: AWS "
+        "refuses to delete them until their locks expire (or, in governance mode, are "
+        "unlocked)",
+        f"{len(binned_snapshots)} snapshot(s) of images in the Recycle Bin are not "
+        "reported as leftovers: restoring the image brings them back, and AWS keeps them until "
+        "it leaves the bin",
+        f"{len(world.protected_images)} image(s) with deregistration protection are not "
+        "reported as leftovers: someone keeps them on purpose (turn protection off first)",
+        bin_note,
+        f"{len(world.fsr_snapshots)} leftover snapshot(s) have fast snapshot restore on in 2 "
+        "zone(s) (~$1.50/hour): the cleanup refuses them until it is disabled",
+        f"{len(world.recently_archived_snapshots)} leftover snapshot(s) were archived less "
+        "than 90 days ago: deleted now, they are billed for the rest of the archive's 90-day "
+        "minimum",
     )
     for code, planted in expected(world).items():
         assert planted, f"the demo world plants {code}"

@@ -41,7 +41,9 @@ async def _cursor_to(pilot: Pilot[Any], index: int) -> None:
 
 
 def _orphans(world: Planted) -> set[str]:
-    return set(world.orphan_snapshots_deregistered_image | world.orphan_snapshots_deleted_volume)
+    """The orphaned-snapshot findings: a locked snapshot is AWS's to keep, never one."""
+    found = world.orphan_snapshots_deregistered_image | world.orphan_snapshots_deleted_volume
+    return set(found - world.locked_snapshots)
 
 
 async def test_audit_pane_groups_jumps_folds_and_filters(
@@ -57,7 +59,8 @@ async def test_audit_pane_groups_jumps_folds_and_filters(
             for code in FindingCode
         }  # fmt: skip
         assert found[FindingCode.ORPHANED_SNAPSHOT] == _orphans(world)
-        assert found[FindingCode.UNUSED_IMAGE] == set(world.unused_images - world.pending_images)
+        unused = world.unused_images - world.pending_images - world.protected_images
+        assert found[FindingCode.UNUSED_IMAGE] == set(unused)
         assert found[FindingCode.UNATTACHED_VOLUME] == set(world.unattached_volumes)
         assert found[FindingCode.PUBLIC_SNAPSHOT] == set(world.public_snapshots)
         text = screen_text(pilot)
@@ -112,6 +115,9 @@ async def test_cleaning_up_a_group_goes_through_the_guarded_path(
     make_app: AppFactory, world: Planted, demo_server: DemoServer
 ) -> None:
     orphans = _orphans(world)
+    # Fast snapshot restore refuses the delete until it is disabled: those stay.
+    deletable = orphans - world.fsr_snapshots
+    assert world.fsr_snapshots <= orphans
     app = await make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_audit(pilot)
@@ -125,17 +131,19 @@ async def test_cleaning_up_a_group_goes_through_the_guarded_path(
         assert f"{len(orphans)} marked" in screen_text(pilot)
         await pilot.press("ctrl+d")
         await until_screen(pilot, ConfirmDialog)
-        assert all(s in screen_text(pilot) for s in sorted(orphans)[:5])
-        await pilot.press(*str(len(orphans)), "ctrl+s")
+        assert all(s in screen_text(pilot) for s in sorted(deletable)[:5])
+        await pilot.press(*str(len(deletable)), "ctrl+s")
         await until_screen(pilot, ResultsDialog)
         assert isinstance(app.screen, ResultsDialog)
-        assert {i for r in app.screen.report.done for i in r.resource_ids} == orphans
+        assert {i for r in app.screen.report.done for i in r.resource_ids} == deletable
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ResultsDialog))
         await settle(pilot)
-        # The audit ran again over the changed inventory: no orphan is left.
-        left = {r.finding.code for r in _rows(pilot) if isinstance(r, FindingRow)}
-        assert FindingCode.ORPHANED_SNAPSHOT not in left and FindingCode.UNUSED_IMAGE in left
+        # The audit ran again over the changed inventory: only the refused orphan is left.
+        findings = [r.finding for r in _rows(pilot) if isinstance(r, FindingRow)]
+        left = {f.code for f in findings}
+        still = {f.resource_id for f in findings if f.code is FindingCode.ORPHANED_SNAPSHOT}
+        assert still == set(world.fsr_snapshots) and FindingCode.UNUSED_IMAGE in left
         assert screen.audit.table.marked == set()
         # p on the public snapshots makes them private, again through a confirmation.
         public = sorted(world.public_snapshots)
@@ -155,7 +163,7 @@ async def test_cleaning_up_a_group_goes_through_the_guarded_path(
         found = client.describe_snapshots(
             Filters=[{"Name": "snapshot-id", "Values": [snapshot_id]}]
         )["Snapshots"]
-        assert not found, snapshot_id
+        assert bool(found) is (snapshot_id in world.fsr_snapshots), snapshot_id
     for snapshot_id in public:
         client = ec2(demo_server, world.region_of[snapshot_id])
         permissions = client.describe_snapshot_attribute(
@@ -163,7 +171,7 @@ async def test_cleaning_up_a_group_goes_through_the_guarded_path(
         )["CreateVolumePermissions"]
         assert {"Group": "all"} not in permissions
     deleted = {e["resource_ids"][0] for e in action_log() if e["outcome"] == "done"}
-    assert orphans <= deleted
+    assert deletable <= deleted and not deleted & world.fsr_snapshots
 
 
 async def test_read_only_audit_cleans_nothing(

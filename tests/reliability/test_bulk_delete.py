@@ -46,9 +46,13 @@ async def loaded(
 
 def orphans(world: Planted, count: int) -> tuple[str, ...]:
     """Snapshots nothing uses, all in REGION."""
-    found = sorted(s for s in world.orphan_snapshots_deleted_volume if world.region_of[s] == REGION)
+    # Plain ones: a locked or fast-restore orphan is refused before any call.
+    plain = world.plain_orphans
+    found = sorted(
+        s for s in world.orphan_snapshots_deleted_volume & plain if world.region_of[s] == REGION
+    )
     found += sorted(
-        s for s in world.orphan_snapshots_deregistered_image if world.region_of[s] == REGION
+        s for s in world.orphan_snapshots_deregistered_image & plain if world.region_of[s] == REGION
     )
     assert len(found) >= count
     return tuple(found[:count])

@@ -114,13 +114,21 @@ def inventory(
     """An inventory whose regions finished loading (those in `failed` with an error).
 
     The SSM parameters of every region were read (those given, in their regions), except in
-    `parameters_unread`.
+    `parameters_unread`; so were the lifecycle's (no locks, fast restores or bin rules).
     """
     inv = Inventory(ACCOUNT, regions)
     for region in regions:
+        lifecycle = {
+            "locks": {},
+            "fast_restores": {},
+            "archived_at": {},
+            "bin_rules": (),
+            "recycle_bin": {},
+        }
+        inv.evidence.put(RegionEvidence(region, **lifecycle))  # type: ignore[arg-type]
         if region not in parameters_unread:
             mine = tuple(p for p in parameters if p.region == region)
-            inv.evidence.put(RegionEvidence(region, parameters=mine))
+            inv.evidence.update(region, parameters=mine)
     for region in regions:
         inv.apply(RegionStarted(region))
     for resource in resources:

@@ -358,7 +358,7 @@ def test_a_deregistration_keeps_the_managed_snapshots_of_its_image() -> None:
 
 
 def test_evidence_of_one_region_does_not_leak_into_another() -> None:
-    evidence = RegionEvidence(EAST, parameters=())
+    evidence = RegionEvidence(EAST, parameters=(), locks={})
     inv = inventory(image("ami-1", region=WEST), parameters_unread=(WEST,))
     inv.evidence.put(evidence)
     assert not found(inv, UNUSED)

@@ -28,6 +28,15 @@ DONE_WORDS = {
     "ModifySnapshotAttribute": "create-volume permissions changed",
     "ResetImageAttribute": "launch permissions reset to private",
     "ResetSnapshotAttribute": "create-volume permissions reset to private",
+    "EnableImageDeprecation": "deprecation set",
+    "DisableImageDeprecation": "deprecation cancelled",
+    "DisableImage": "disabled",
+    "EnableImage": "enabled",
+    "EnableImageDeregistrationProtection": "deregistration protection on",
+    "DisableImageDeregistrationProtection": "deregistration protection off",
+    "ModifySnapshotTier": "archiving started",
+    "RestoreSnapshotTier": "restore from the archive started",
+    "DisableFastSnapshotRestores": "fast snapshot restore disabling",
 }
 
 
@@ -134,3 +143,21 @@ def new_ids_of(step: Step, reply: dict[str, Any]) -> tuple[str, ...]:
         return tuple(str(s[key]) for s in reply["Snapshots"] if s.get(key))
     found = reply.get(key)
     return (str(found),) if found else ()
+
+
+def unsuccessful(step: Step, reply: dict[str, Any]) -> tuple[str, str] | None:
+    """(code, message) when a call that answers per item says this one failed.
+
+    DisableFastSnapshotRestores answers HTTP 200 with `Unsuccessful` entries for the zones
+    where it could not act: a failure, although nothing raised.
+    """
+    for entry in reply.get("Unsuccessful") or []:
+        if entry.get("SnapshotId") not in step.resource_ids:
+            continue
+        for error in entry.get("FastSnapshotRestoreStateErrors") or [{}]:
+            detail = error.get("Error") or {}
+            code = str(detail.get("Code") or "Unsuccessful")
+            zone = error.get("AvailabilityZone") or step.region
+            text = detail.get("Message") or "AWS did not say why"
+            return code, f"{step.action} failed in {zone} ({code}): {text}"
+    return None

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from amiexplorer.aws.errors import describe_problem
+from amiexplorer.aws.lifecycle_reads import read_lifecycle
 from amiexplorer.aws.parse import parse_image, parse_instance, parse_snapshot, parse_volume
 from amiexplorer.aws.references import read_ssm
 from amiexplorer.aws.session import ClientPool
@@ -176,8 +177,13 @@ async def reread(pool: ClientPool, inventory: Inventory, plan: Plan) -> Reread:
     # Whether an SSM parameter holds an image now (a failure is kept in the evidence, and
     # the planner refuses what it cannot rule out).
     deregistering = [name for name, t in by_region.items() if t.images and name not in problems]
+    read = [name for name in by_region if name not in problems]
+    # Locks, fast snapshot restore and Recycle Bin rules set since the load refuse (or
+    # change the words of) what the re-made plan says.
+    reads = [read_lifecycle(pool, inventory, read)]
     if deregistering:
-        await read_ssm(pool, inventory, deregistering)
+        reads.append(read_ssm(pool, inventory, deregistering))
+    await asyncio.gather(*reads)
     return Reread(frozenset(gone), problems)
 
 

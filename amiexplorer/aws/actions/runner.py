@@ -22,6 +22,7 @@ import asyncio
 import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from amiexplorer.aws.actions.calls import (
@@ -31,15 +32,17 @@ from amiexplorer.aws.actions.calls import (
     dry_run,
     new_ids_of,
     send,
+    unsuccessful,
 )
 from amiexplorer.aws.actions.log import ActionLog, ActionLogError, LogOutcome
 from amiexplorer.aws.actions.reread import changed_steps, reread, rereads
 from amiexplorer.aws.attributes import attributes_of
+from amiexplorer.aws.describe_ids import describe_by_id
 from amiexplorer.aws.errors import describe_problem
 from amiexplorer.aws.session import ClientPool, known_region_names
 from amiexplorer.aws.watch import Watcher, WatchTarget
 from amiexplorer.core.inventory import Inventory
-from amiexplorer.core.models import Identity
+from amiexplorer.core.models import Identity, ResourceKind
 from amiexplorer.core.plans.create import (
     plan_copy_image,
     plan_copy_snapshot,
@@ -53,6 +56,7 @@ from amiexplorer.core.plans.delete import (
     plan_delete_volumes,
     plan_deregister_images,
 )
+from amiexplorer.core.plans.lifecycle_actions import plan_change_images, plan_change_snapshots
 from amiexplorer.core.plans.plan import (
     ActionReport,
     Confirmation,
@@ -65,6 +69,8 @@ from amiexplorer.core.plans.plan import (
 )
 from amiexplorer.core.plans.requests import (
     ActionRequest,
+    ChangeImagesRequest,
+    ChangeSnapshotsRequest,
     CopyImageRequest,
     CopySnapshotRequest,
     CreateImageRequest,
@@ -107,6 +113,8 @@ _PLANNERS: dict[type, Callable[[Any, PlanContext], Plan]] = {
     DeleteSnapshotsRequest: plan_delete_snapshots,
     DeregisterImagesRequest: plan_deregister_images,
     DeleteVolumesRequest: plan_delete_volumes,
+    ChangeImagesRequest: plan_change_images,
+    ChangeSnapshotsRequest: plan_change_snapshots,
 }
 
 
@@ -145,8 +153,10 @@ class ActionRunner:
         prices: Prices | None = None,
         watcher: Watcher | None = None,
         concurrency: int = 4,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
-        """`regions`: where copies may go (default: every region botocore knows)."""
+        """`regions`: where copies may go (default: every region botocore knows); `clock`:
+        the time plans are made at (locks expire, the archive's minimum runs out)."""
         self.pool = pool
         self.inventory = inventory
         self.identity = identity
@@ -156,6 +166,7 @@ class ActionRunner:
         self.prices = prices or Prices()
         self.watcher = watcher
         self.concurrency = max(1, concurrency)
+        self.clock = clock or (lambda: datetime.now(UTC))
         # Plans whose steps ran: running one twice would, say, create every copy twice.
         self._ran: weakref.WeakSet[Plan] = weakref.WeakSet()
 
@@ -167,6 +178,7 @@ class ActionRunner:
         log: ActionLog | None = None,
         prices: Prices | None = None,
         watcher: Watcher | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> ActionRunner:
         """A runner over an account's clients and inventory, read-only when the account is."""
         return cls(
@@ -181,6 +193,7 @@ class ActionRunner:
             regions=_CopyTargets(account),
             prices=prices,
             watcher=watcher,
+            clock=clock,
         )
 
     # Planning -----------------------------------------------------------------------------
@@ -203,6 +216,7 @@ class ActionRunner:
             self.regions,
             self.prices,
             self.in_flight(),
+            now=self.clock(),
         )
         plan = planner(request, context)
         if self.read_only:
@@ -378,10 +392,17 @@ class ActionRunner:
                 self._log_results([(step, result)])
                 return result
             reply, gone = {}, _GONE_CODES[step.action]
+        refused_by_aws = unsuccessful(step, reply)
+        if refused_by_aws is not None:
+            result = result_of(step, Outcome.FAILED, refused_by_aws[1], code=refused_by_aws[0])
+            self._log_results([(step, result)])
+            return result
         result = self._done(step, reply, gone)
         self._log_results([(step, result)])
         if step.refresh is not None:
             await self._refresh(step)
+        if step.redescribe is not None:
+            await self._redescribe(step, step.redescribe)
         return result
 
     def _failure(self, step: Step, exc: Exception) -> ItemResult | None:
@@ -425,6 +446,19 @@ class ActionRunner:
             raise
         except Exception:  # the change itself succeeded; the next load shows the truth
             pass
+
+    async def _redescribe(self, step: Step, kind: ResourceKind) -> None:
+        """Read what a lifecycle change changed; a failure only leaves the row stale."""
+        try:
+            found = await describe_by_id(
+                self.pool, kind, step.region, step.resource_ids, self.identity.account_id
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the change itself succeeded; the next load shows the truth
+            return
+        for resource in found:
+            self.inventory.put(self.inventory.with_known_attributes(resource))
 
     # Logging ------------------------------------------------------------------------------
 

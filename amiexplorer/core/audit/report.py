@@ -89,8 +89,13 @@ from amiexplorer.core.audit.findings import (
     Totals,
 )
 from amiexplorer.core.audit.rules import (
+    HELD_BIN_UNKNOWN,
+    HELD_IMAGE_IN_BIN,
     HELD_IN_FLIGHT,
     HELD_IN_GRACE,
+    HELD_LOCK_UNKNOWN,
+    HELD_LOCKED,
+    HELD_PROTECTED,
     AuditScope,
     complete_regions,
     find_all,
@@ -284,6 +289,18 @@ def audit_inventory(
     return tuple(sorted(find_all(scope), key=_sort_key))
 
 
+#: What a lifecycle read that failed leaves unknown, for the audit's notes.
+_LIFECYCLE_NOTES = {
+    Source.LOCKS: "its snapshots are not reported as leftovers (a lock may keep them)",
+    Source.FAST_RESTORES: "a leftover's fast snapshot restore charges are not known",
+    Source.TIERING: "an archived leftover's 90-day minimum charge is not known",
+    Source.RECYCLE_BIN: (
+        "whether a Recycle Bin rule keeps what is deleted (billed meanwhile) is not known"
+    ),
+    Source.BIN_CONTENTS: "snapshots of images in the Recycle Bin are not known",
+}
+
+
 def _evidence_notes(
     inventory: Inventory, chosen: tuple[str, ...], complete: frozenset[str]
 ) -> tuple[list[AuditError], list[str]]:
@@ -326,6 +343,18 @@ def _evidence_notes(
                 f"DLM policies of {problem.region} not read ({problem.message}): what DLM "
                 "made counts as managed, never as a leftover"
             )
+        elif problem.source in _LIFECYCLE_NOTES and problem.region in chosen:
+            if problem.missing:
+                notes.append(
+                    f"{problem.source.value} is not available in {problem.region} "
+                    f"({problem.message}): taken for an endpoint without the feature, where "
+                    "none can exist"
+                )
+            else:
+                notes.append(
+                    f"{problem.source.value} in {problem.region} failed ({problem.message}): "
+                    + _LIFECYCLE_NOTES[problem.source]
+                )
         elif problem.source is Source.IMAGE_REFERENCES and problem.region in chosen:
             notes.append(
                 f"{problem.message}; the SSM parameters and launch templates read are the "
@@ -377,12 +406,88 @@ def _held_notes(scope: AuditScope) -> list[str]:
             f"{in_flight:,} resource(s) still pending or being created are not reported as "
             "leftovers: the work that makes them is not over"
         )
+    locked = scope.held[HELD_LOCKED]
+    if locked:
+        notes.append(
+            f"{locked:,} locked snapshot(s) are not reported as leftovers: AWS refuses to "
+            "delete them until their locks expire (or, in governance mode, are unlocked)"
+        )
+    unknown = scope.held[HELD_LOCK_UNKNOWN]
+    if unknown:
+        notes.append(
+            f"{unknown:,} snapshot(s) are not reported as leftovers because their regions' "
+            "snapshot locks could not be read (allow ec2:DescribeLockedSnapshots and reload)"
+        )
+    binned = scope.held[HELD_IMAGE_IN_BIN]
+    if binned:
+        notes.append(
+            f"{binned:,} snapshot(s) of images in the Recycle Bin are not reported as "
+            "leftovers: restoring the image brings them back, and AWS keeps them until it "
+            "leaves the bin"
+        )
+    unread_bin = scope.held[HELD_BIN_UNKNOWN]
+    if unread_bin:
+        notes.append(
+            f"{unread_bin:,} snapshot(s) of deregistered images are not reported as leftovers "
+            "because the Recycle Bin could not be read (allow ec2:ListImagesInRecycleBin): "
+            "their image may be restorable"
+        )
+    protected = scope.held[HELD_PROTECTED]
+    if protected:
+        notes.append(
+            f"{protected:,} image(s) with deregistration protection are not reported as "
+            "leftovers: someone keeps them on purpose (turn protection off first)"
+        )
     young = scope.held[HELD_IN_GRACE]
     if young:
         hours = scope.thresholds.grace_hours
         notes.append(
             f"{young:,} resource(s) younger than the grace period ({hours} h, [thresholds] "
             "grace_hours) are not reported as leftovers"
+        )
+    return notes
+
+
+def _zones(finding: Finding) -> tuple[str, ...]:
+    zones = finding.details.get("fast_snapshot_restore_zones")
+    return tuple(str(z) for z in zones) if isinstance(zones, list | tuple) else ()
+
+
+def _lifecycle_notes(findings: Iterable[Finding], prices: Prices) -> list[str]:
+    """What cleaning the leftovers up meets: the Recycle Bin, fast snapshot restore, the
+    archive's minimum (from each finding's details)."""
+    notes: list[str] = []
+    binned: dict[tuple[str, str, int], list[Finding]] = {}
+    fast: list[Finding] = []
+    early: list[Finding] = []
+    for finding in findings:
+        details = finding.details
+        if "recycle_bin_rule" in details:
+            days = details["recycle_bin_days"]
+            key = (finding.region, str(details["recycle_bin_rule"]), int(days))  # type: ignore[arg-type]
+            binned.setdefault(key, []).append(finding)
+        if "fast_snapshot_restore_zones" in details:
+            fast.append(finding)
+        if "archive_minimum_days_left" in details:
+            early.append(finding)
+    for (region, rule, days), found in binned.items():
+        monthly = sum(f.monthly_cost_usd or 0 for f in found)
+        notes.append(
+            f"{len(found):,} leftover snapshot(s) in {region} (~${monthly:,.2f}/month) go to "
+            f"the Recycle Bin for {days} days when deleted (rule {rule}), billed meanwhile: "
+            f"that saving starts {days} days after the cleanup"
+        )
+    if fast:
+        zones = sum(len(_zones(f)) for f in fast)
+        hourly = zones * prices.fast_snapshot_restore_hour
+        notes.append(
+            f"{len(fast):,} leftover snapshot(s) have fast snapshot restore on in {zones} "
+            f"zone(s) (~${hourly:,.2f}/hour): the cleanup refuses them until it is disabled"
+        )
+    if early:
+        notes.append(
+            f"{len(early):,} leftover snapshot(s) were archived less than 90 days ago: "
+            "deleted now, they are billed for the rest of the archive's 90-day minimum"
         )
     return notes
 
@@ -443,6 +548,7 @@ def build_report(
         ]
     all_notes += _unread_sharing_notes(inventory, frozenset(chosen), unread_hints or {})
     all_notes += _held_notes(scope)
+    all_notes += _lifecycle_notes(findings, scope.prices)
     by_code = {code: Totals.of(f for f in findings if f.code is code) for code in FindingCode}
     by_region = {region: Totals.of(f for f in findings if f.region == region) for region in chosen}
     return AuditReport(

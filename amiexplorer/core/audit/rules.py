@@ -21,6 +21,7 @@ from amiexplorer.core.audit.findings import (
 from amiexplorer.core.cost import snapshot_monthly, volume_monthly
 from amiexplorer.core.evidence import DlmStanding, Evidence, LifecyclePolicy
 from amiexplorer.core.inventory import Inventory, RegionState
+from amiexplorer.core.lifecycle import archive_minimum_left, protection_until
 from amiexplorer.core.managed import Management, Manager, management_of
 from amiexplorer.core.models import Image, ResourceKind, Snapshot, Volume
 from amiexplorer.core.relations import RelationGraph
@@ -30,6 +31,14 @@ from amiexplorer.core.watch_events import is_pending
 #: Why a resource that would be a leftover was held back (the keys of `AuditScope.held`).
 HELD_IN_FLIGHT = "in-flight"
 HELD_IN_GRACE = "grace"
+#: A snapshot under a lock (AWS refuses its delete), or one whose region's locks are unknown.
+HELD_LOCKED = "locked"
+HELD_LOCK_UNKNOWN = "lock-unknown"
+#: An image with deregistration protection: someone keeps it on purpose.
+HELD_PROTECTED = "protected"
+#: A snapshot of an image in the Recycle Bin (restorable with it), or of one that may be.
+HELD_IMAGE_IN_BIN = "image-in-bin"
+HELD_BIN_UNKNOWN = "bin-unknown"
 
 
 def complete_regions(inventory: Inventory) -> frozenset[str]:
@@ -92,6 +101,40 @@ class AuditScope:
         if grace > 0 and created is not None and self.now - created < timedelta(hours=grace):
             self.held[HELD_IN_GRACE] += 1
             return True
+        return False
+
+    def kept_on_purpose(self, resource: Snapshot | Image) -> bool:
+        """True (and counted) for a would-be leftover AWS itself keeps, or may keep.
+
+        A locked snapshot cannot be deleted until its lock expires ("Lock Amazon EBS
+        snapshots"), and a protected image cannot be deregistered ("Protect an Amazon EC2
+        AMI from deregistration"): both say someone keeps them. A snapshot of an image in
+        the Recycle Bin comes back with the image if it is restored. Where the region's
+        locks or bin could not be read, a snapshot may be locked or binned: not a leftover,
+        with a note.
+        """
+        if isinstance(resource, Image):
+            refused, _why = protection_until(resource.deregistration_protection, self.now)
+            if refused:
+                self.held[HELD_PROTECTED] += 1
+            return refused
+        known, lock = self.evidence.lock_of(resource)
+        if not known:
+            self.held[HELD_LOCK_UNKNOWN] += 1
+            return True
+        if lock is not None and lock.locks:
+            self.held[HELD_LOCKED] += 1
+            return True
+        ref = self.graph.description_of_snapshot(resource.id)
+        if ref is not None and ref.image_id is not None:
+            region = self.graph.described_image_region(resource.id) or resource.region
+            read, binned = self.evidence.in_bin(ref.image_id, region)
+            if binned is not None:
+                self.held[HELD_IMAGE_IN_BIN] += 1
+                return True
+            if not read:
+                self.held[HELD_BIN_UNKNOWN] += 1
+                return True
         return False
 
     @property
@@ -185,6 +228,24 @@ def _orphaned_dlm_snapshot(
     return _snapshot_finding(audit, FindingCode.ORPHANED_DLM_SNAPSHOT, snapshot, reason, evidence)
 
 
+def _lifecycle_details(audit: AuditScope, snapshot: Snapshot) -> dict[str, JsonValue]:
+    """What deleting the snapshot meets: a Recycle Bin rule, fast snapshot restore, the
+    archive's minimum (only the keys that apply; the report's notes add them up)."""
+    details: dict[str, JsonValue] = {}
+    evidence = audit.evidence
+    _known, rule = evidence.bin_rule_for(snapshot)
+    if rule is not None:
+        details["recycle_bin_rule"] = rule.identifier
+        details["recycle_bin_days"] = rule.retention_days
+    _known, zones = evidence.fast_restores_of(snapshot)
+    if zones:
+        details["fast_snapshot_restore_zones"] = tuple(z.availability_zone for z in zones)
+    _known, archived_at = evidence.archived_at(snapshot)
+    if left := archive_minimum_left(archived_at, audit.now):
+        details["archive_minimum_days_left"] = left
+    return details
+
+
 def _snapshot_finding(
     audit: AuditScope,
     code: FindingCode,
@@ -199,6 +260,7 @@ def _snapshot_finding(
         start_time=_iso(snapshot.start_time),
         storage_tier=snapshot.storage_tier,
     )
+    evidence.update(_lifecycle_details(audit, snapshot))
     return Finding(
         code,
         ResourceKind.SNAPSHOT,
@@ -223,11 +285,14 @@ def _orphaned_snapshots(audit: AuditScope) -> Iterator[Finding]:
             # DLM and AWS Backup decide when what they made goes; only what a gone DLM
             # policy left behind is a leftover, of its own code.
             dlm = _orphaned_dlm_snapshot(audit, snapshot, management)
-            if dlm is not None and not audit.holds_back(snapshot, snapshot.start_time):
+            held = dlm is None or audit.holds_back(snapshot, snapshot.start_time)
+            if dlm is not None and not held and not audit.kept_on_purpose(snapshot):
                 yield dlm
             continue
         found = _orphan(audit, snapshot)
         if found is None or audit.holds_back(snapshot, snapshot.start_time):
+            continue
+        if audit.kept_on_purpose(snapshot):
             continue
         reason, evidence = found
         yield _snapshot_finding(audit, FindingCode.ORPHANED_SNAPSHOT, snapshot, reason, evidence)
@@ -266,7 +331,7 @@ def unused_image_candidates(audit: AuditScope) -> Iterator[Image]:
             continue
         if not _old_enough(image.creation_date, audit.now, min_days):
             continue
-        if audit.holds_back(image, image.creation_date):
+        if audit.holds_back(image, image.creation_date) or audit.kept_on_purpose(image):
             continue
         yield image
 

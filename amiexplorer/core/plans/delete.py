@@ -16,6 +16,11 @@ What another service manages is refused too (`managed.py`): AWS Backup's recover
 (EC2 itself refuses to delete them), and what a DLM policy that still exists made (the
 policy deletes it by its own rules). So is an image an SSM parameter holds (whatever launches
 through the parameter would break), and one whose region's parameters could not be read.
+
+EC2's lifecycle guards (`lifecycle_guards.py`): a locked snapshot, or one whose region's locks
+could not be read, and one with fast snapshot restore on are refused; so is an image with
+deregistration protection (or in its cooldown). The confirmation names what the Recycle Bin
+keeps, and when the saving starts, and what an early delete of an archived snapshot costs.
 """
 
 from __future__ import annotations
@@ -23,9 +28,18 @@ from __future__ import annotations
 from amiexplorer.core.cost import snapshot_monthly, volume_monthly
 from amiexplorer.core.evidence import DlmStanding, Source
 from amiexplorer.core.kinds import spec_for
+from amiexplorer.core.lifecycle import protection_until
 from amiexplorer.core.managed import BACKUP_REFUSAL, Manager, management_of
 from amiexplorer.core.models import Image, ResourceKind, Snapshot, Volume
 from amiexplorer.core.plans.guards import Blocked, guard_each
+from amiexplorer.core.plans.lifecycle_guards import (
+    archive_notice,
+    binned_image_refusal,
+    fast_restore_refusal,
+    lock_refusal,
+    recycle_bin_notice,
+    recycle_bin_stays,
+)
 from amiexplorer.core.plans.plan import (
     ConfirmationNeeds,
     Estimate,
@@ -44,8 +58,6 @@ from amiexplorer.core.plans.requests import (
 from amiexplorer.core.relations import ImageUsage
 from amiexplorer.core.tuning import Prices
 from amiexplorer.core.watch_events import is_pending
-
-_PROTECTED = ("enabled", "enabled-with-cooldown")
 
 
 def _count(n: int) -> int | None:
@@ -125,13 +137,31 @@ def _reference_refusal(image: Image, ctx: PlanContext) -> str:
 
 
 def estimate_deletion(
-    snapshots: list[Snapshot], volumes: list[Volume], prices: Prices, extra: int = 0
+    snapshots: list[Snapshot],
+    volumes: list[Volume],
+    prices: Prices,
+    extra: int = 0,
+    ctx: PlanContext | None = None,
 ) -> Estimate:
-    """What deleting these snapshots and volumes saves per month (`extra` uncosted resources)."""
+    """What deleting these snapshots and volumes saves per month (`extra` uncosted resources).
+
+    With `ctx`, the snapshots a Recycle Bin rule keeps save only once the bin lets go.
+    """
     gib = sum(s.volume_size_gib for s in snapshots) + sum(v.size_gib for v in volumes)
     monthly = sum(snapshot_monthly(s, prices) for s in snapshots)
     monthly += sum(volume_monthly(v, prices) for v in volumes)
-    return Estimate(len(snapshots) + len(volumes) + extra, gib, round(monthly, 2))
+    deferred, starts = 0.0, None
+    if ctx is not None:
+        stays, _unknown = recycle_bin_stays(snapshots, ctx)
+        deferred = sum(snapshot_monthly(s, prices) for s in snapshots if s.id in stays)
+        starts = max((stay.leaves for stay in stays.values()), default=None)
+    return Estimate(
+        len(snapshots) + len(volumes) + extra,
+        gib,
+        round(monthly, 2),
+        deferred_usd=round(deferred, 2),
+        saving_starts=starts,
+    )
 
 
 def _sharing_notice(snapshots: list[Snapshot]) -> tuple[Notice, ...]:
@@ -181,6 +211,12 @@ def _snapshot_refusal(snapshot: Snapshot, ctx: PlanContext) -> str | Blocked:
         return _incomplete(region)
     if managed := managed_refusal(snapshot, ctx):
         return managed
+    if kept := (
+        lock_refusal(snapshot, ctx)
+        or fast_restore_refusal(snapshot, ctx)
+        or binned_image_refusal(snapshot, ctx)
+    ):
+        return kept
     if users := ctx.graph.images_of_snapshot(snapshot_id):
         blocking = tuple(i.id for i in users)
         why = f"image {', '.join(blocking)} uses snapshot {snapshot_id}: deregister it first"
@@ -205,9 +241,14 @@ def plan_delete_snapshots(request: DeleteSnapshotsRequest, ctx: PlanContext) -> 
         title,
         tuple(steps),
         refused=guarded.refused,
-        warnings=(*public_notice(chosen, "deleting"), *_sharing_notice(chosen)),
+        warnings=(
+            *public_notice(chosen, "deleting"),
+            *_sharing_notice(chosen),
+            *recycle_bin_notice(chosen, ctx, "deleted"),
+            *archive_notice(chosen, ctx),
+        ),
         needs=ConfirmationNeeds(count=_count(len(chosen))),
-        estimate=estimate_deletion(chosen, [], ctx.prices),
+        estimate=estimate_deletion(chosen, [], ctx.prices, ctx=ctx),
         targets=tuple(s.id for s in chosen),
     )
 
@@ -221,8 +262,9 @@ def _image_refusal(image: Image, ctx: PlanContext) -> str:
         return flying
     if not ctx.region_loaded(image.region):
         return _incomplete(image.region)
-    if image.deregistration_protection in _PROTECTED:
-        return f"image {image_id} has deregistration protection on: turn it off first"
+    protected, why = protection_until(image.deregistration_protection, ctx.now)
+    if protected:
+        return f"image {image_id}: {why}; AWS refuses to deregister it until it is off"
     return managed_refusal(image, ctx) or _reference_refusal(image, ctx)
 
 
@@ -274,8 +316,12 @@ def plan_deregister_images(request: DeregisterImagesRequest, ctx: PlanContext) -
                 why = in_flight_refusal(snapshot, ctx)
             if not why and snapshot is not None:
                 # A snapshot DLM or AWS Backup made, registered as an image by hand, stays
-                # theirs when the image goes.
-                why = managed_refusal(snapshot, ctx)
+                # theirs when the image goes; a locked one AWS keeps; FSR says it is wanted.
+                why = (
+                    managed_refusal(snapshot, ctx)
+                    or lock_refusal(snapshot, ctx)
+                    or fast_restore_refusal(snapshot, ctx)
+                )
             if why:
                 skipped.append(
                     ItemResult(
@@ -293,9 +339,12 @@ def plan_deregister_images(request: DeregisterImagesRequest, ctx: PlanContext) -
                 uncosted += 1
         warnings += _sharing_notice(doomed)
     warnings[:0] = public_notice(images, "deregistering")
+    warnings += recycle_bin_notice(images, ctx, "deregistered")
     if request.delete_snapshots:
         warnings += public_notice(doomed, "deleting")
-    estimate = estimate_deletion(doomed, [], ctx.prices, extra=len(images) + uncosted)
+        warnings += recycle_bin_notice(doomed, ctx, "deleted")
+        warnings += archive_notice(doomed, ctx)
+    estimate = estimate_deletion(doomed, [], ctx.prices, extra=len(images) + uncosted, ctx=ctx)
     return Plan(
         request,
         title,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -50,6 +51,9 @@ class Step:
     after: tuple[str, ...] = ()
     #: An image or snapshot whose sharing to re-read once the call succeeded.
     refresh: Image | Snapshot | None = None
+    #: The kind of the resources to read again once the call succeeded (a lifecycle change:
+    #: their state, tier or protection is AWS's to say).
+    redescribe: ResourceKind | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,12 +130,21 @@ class Estimate:
     resources: int
     gib: int
     monthly_usd: float
+    #: The part of `monthly_usd` that starts only when the Recycle Bin lets go, and when the
+    #: last of it does (its retention rules keep billing until then).
+    deferred_usd: float = 0.0
+    saving_starts: datetime | None = None
 
     def describe(self, verb: str = "delete") -> str:
         """For instance "delete 7 resources, 1.2 TiB, ~$61.44/month (estimate)"."""
         noun = "resource" if self.resources == 1 else "resources"
         size = format_gib(self.gib)
-        return f"{verb} {self.resources} {noun}, {size}, ~${self.monthly_usd:,.2f}/month (estimate)"
+        text = f"{verb} {self.resources} {noun}, {size}, ~${self.monthly_usd:,.2f}/month (estimate)"
+        if self.saving_starts is not None and self.deferred_usd > 0:
+            whole = self.deferred_usd >= self.monthly_usd
+            part = "all of it" if whole else f"${self.deferred_usd:,.2f} of it"
+            text += f"; {part} from {self.saving_starts:%Y-%m-%d}, when the Recycle Bin lets go"
+        return text
 
 
 @dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
@@ -225,6 +238,8 @@ class PlanContext:
     prices: Prices
     #: Ids an operation is still creating (the watcher follows them): never removed.
     in_flight: frozenset[str] = frozenset()
+    #: When the plan is made (a lock may have expired, an archive minimum run out).
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def region_loaded(self, region: str) -> bool:
         """True when the region loaded without errors, so its relations are complete."""

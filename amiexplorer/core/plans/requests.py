@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
 
 Tags = tuple[tuple[str, str], ...]
 
@@ -170,6 +172,56 @@ class DeleteVolumesRequest:
     volume_ids: tuple[str, ...]
 
 
+class ImageChange(StrEnum):
+    """A lifecycle change of an image (each one EC2 call per image)."""
+
+    #: EnableImageDeprecation at `deprecate_at`.
+    DEPRECATE = "deprecate"
+    #: DisableImageDeprecation.
+    CANCEL_DEPRECATION = "cancel-deprecation"
+    #: DisableImage: the soft retirement before a deregister (it can be enabled again).
+    DISABLE = "disable"
+    #: EnableImage.
+    ENABLE = "enable"
+    #: EnableImageDeregistrationProtection (with `with_cooldown`).
+    PROTECT = "protect"
+    #: DisableImageDeregistrationProtection.
+    UNPROTECT = "unprotect"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeImagesRequest:
+    """One lifecycle change of each image."""
+
+    change: ImageChange
+    image_ids: tuple[str, ...]
+    #: DEPRECATE: when (UTC; EC2 rounds it to the minute).
+    deprecate_at: datetime | None = None
+    #: PROTECT: keep it protected for 24 hours after protection is turned off.
+    with_cooldown: bool = False
+
+
+class SnapshotChange(StrEnum):
+    """A lifecycle change of a snapshot (each one EC2 call per snapshot)."""
+
+    #: ModifySnapshotTier to the archive tier.
+    ARCHIVE = "archive"
+    #: RestoreSnapshotTier: for `restore_days`, or permanently when it is None.
+    RESTORE = "restore"
+    #: DisableFastSnapshotRestores in every zone where it is on.
+    DISABLE_FAST_RESTORE = "disable-fast-restore"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSnapshotsRequest:
+    """One lifecycle change of each snapshot."""
+
+    change: SnapshotChange
+    snapshot_ids: tuple[str, ...]
+    #: RESTORE: days of a temporary restore (1-180); None: a permanent one.
+    restore_days: int | None = None
+
+
 ActionRequest = (
     CreateImageRequest
     | CreateSnapshotRequest
@@ -183,6 +235,8 @@ ActionRequest = (
     | DeleteSnapshotsRequest
     | DeregisterImagesRequest
     | DeleteVolumesRequest
+    | ChangeImagesRequest
+    | ChangeSnapshotsRequest
 )
 
 

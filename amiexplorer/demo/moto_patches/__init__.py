@@ -30,6 +30,14 @@ What they change, and where:
   aws:backup:source-resource) as EC2 does, with InvalidParameterValue. Snapshots remember the
   KMS key of their volume (moto drops it). ResetSnapshotAttribute (createVolumePermission)
   makes the snapshot private again (moto answers NotImplementedError).
+- ``guards``: AWS's lifecycle guards. DeleteSnapshot refuses a locked snapshot
+  (``snapshot_locks``) and a snapshot of an image in the Recycle Bin; DeregisterImage refuses an
+  image with deregistration protection (``deregistration``; DescribeImages reports
+  ``DeregistrationProtection``); both send what a Recycle Bin rule of the region retains to the
+  bin instead of destroying it (``recycle_bin_ec2``). Lock/UnlockSnapshot,
+  DescribeLockedSnapshots, Enable/Disable/DescribeFastSnapshotRestores (``fast_restores``),
+  Enable/DisableImageDeregistrationProtection, List*InRecycleBin and Restore*FromRecycleBin are
+  answered by the demo (moto answers HTTP 500).
 - ``kms``: not installed: ``cheap_signing_keys()`` swaps moto's KMS key generator while the
   seeder makes its keys.
 
@@ -43,7 +51,7 @@ from __future__ import annotations
 
 import threading
 
-from amiexplorer.demo.moto_patches import images, pending_states, snapshots
+from amiexplorer.demo.moto_patches import guards, images, pending_states, snapshots
 from amiexplorer.demo.moto_patches.kms import cheap_signing_keys
 from amiexplorer.demo.moto_patches.wrapping import REPLACED
 
@@ -65,6 +73,9 @@ def install() -> None:
         images.patch_backend()
         images.patch_attributes()
         images.patch_responses()
+        guards.patch_backend()
+        guards.patch_attributes()
+        guards.patch_responses()
         _installed = True
 
 

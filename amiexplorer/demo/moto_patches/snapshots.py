@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from amiexplorer.demo import imaging, pending_state, recovery_points
+from amiexplorer.demo import (
+    imaging,
+    pending_state,
+    recovery_points,
+    recycle_bin_ec2,
+    snapshot_locks,
+)
 from amiexplorer.demo.moto_patches.wrapping import replace, wrap
 
 
@@ -56,17 +62,27 @@ def patch_backend() -> None:
         return wrapper
 
     def delete_snapshot(original: Callable[..., Any]) -> Callable[..., Any]:
-        """Refuse snapshots any registered image names (not just their creator) and AWS
-        Backup's recovery points."""
+        """Refuse locked snapshots, snapshots any registered (or binned) image names (not just
+        their creator) and AWS Backup's recovery points; send retained ones to the bin."""
 
         def wrapper(self: Any, snapshot_id: str) -> Any:
             from moto.ec2.exceptions import EC2ClientError, InvalidSnapshotInUse
 
+            snapshot = self.snapshots.get(snapshot_id)
+            if snapshot is not None:
+                snapshot_locks.refuse_deletion(snapshot)
             if recovery_points.SOURCE_RESOURCE_TAG in self.tags.get(snapshot_id, {}):
                 raise EC2ClientError("InvalidParameterValue", recovery_points.NOT_DELETABLE)
             for ami in list(self.amis.values()):
                 if snapshot_id in imaging.snapshot_ids(ami):
                     raise InvalidSnapshotInUse(snapshot_id, ami.id)
+            if snapshot is not None:
+                binned_image = recycle_bin_ec2.binned_image_using(self, snapshot_id)
+                if binned_image is not None:
+                    raise InvalidSnapshotInUse(snapshot_id, binned_image)
+                diverted = recycle_bin_ec2.divert_snapshot(self, snapshot_id)
+                if diverted is not None:
+                    return diverted
             return original(self, snapshot_id)
 
         return wrapper

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from amiexplorer.aws.account import Account
@@ -124,9 +125,14 @@ class FormDialog(ModalScreen[ActionRequest | None]):
 
     def on_mount(self) -> None:
         """Focus the first field."""
+        first = self.first_field()
+        if first is not None:
+            first.focus()
+
+    def first_field(self) -> Widget | None:
+        """The field focused when the form opens (the first input; subclasses may choose)."""
         inputs = list(self.query(Input))
-        if inputs:
-            inputs[0].focus()
+        return inputs[0] if inputs else None
 
     def show_problems(self, problems: Iterable[Problem | str]) -> None:
         """Say what is wrong, next to the form; mark the fields concerned."""

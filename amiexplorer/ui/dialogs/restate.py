@@ -15,6 +15,8 @@ from amiexplorer.core.inventory import Inventory
 from amiexplorer.core.models import Identity, Instance, Volume
 from amiexplorer.core.plans.plan import Plan
 from amiexplorer.core.plans.requests import (
+    ChangeImagesRequest,
+    ChangeSnapshotsRequest,
     CopyImageRequest,
     CopySnapshotRequest,
     CreateImageRequest,
@@ -30,6 +32,7 @@ from amiexplorer.core.plans.requests import (
 )
 from amiexplorer.core.validation import GP3_DEFAULT_IOPS, IOPS_LIMITS, THROUGHPUT_LIMITS
 from amiexplorer.ui.dialogs.delete import delete_lines, deregister_lines
+from amiexplorer.ui.dialogs.lifecycle import lifecycle_lines
 from amiexplorer.ui.dialogs.lines import Line, described, named, tags_text
 from amiexplorer.ui.dialogs.share_words import make_private_lines, share_lines
 from amiexplorer.ui.rows import formatting as fmt
@@ -311,4 +314,6 @@ _RESTATERS: dict[type, Callable[[Any, Plan, Inventory, Identity | None], list[Li
     DeleteSnapshotsRequest: delete_lines,
     DeleteVolumesRequest: delete_lines,
     DeregisterImagesRequest: deregister_lines,
+    ChangeImagesRequest: lifecycle_lines,
+    ChangeSnapshotsRequest: lifecycle_lines,
 }

@@ -276,6 +276,10 @@ class ResourcesPane(Pane):
         """s: share."""
         self.flow.share(self.table.selection())
 
+    def action_lifecycle(self) -> None:
+        """l: a lifecycle change of the images or snapshots selected."""
+        self.flow.lifecycle(self.table.selection())
+
     def action_make_private(self) -> None:
         """p: make private."""
         self.flow.make_private(self.table.selection())

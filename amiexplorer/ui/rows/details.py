@@ -17,6 +17,7 @@ from amiexplorer.core.managed import Manager, management_of
 from amiexplorer.core.models import Image, Instance, ResourceKind, Snapshot, Volume
 from amiexplorer.core.relations import RelationGraph
 from amiexplorer.ui.rows import formatting as fmt
+from amiexplorer.ui.rows.lifecycle_fields import image_lifecycle, snapshot_lifecycle
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +183,7 @@ def image_details(image: Image, graph: RelationGraph, now: datetime) -> Details:
             else []
         ),
         ("Deregistration protection", image.deregistration_protection or "-"),
+        *image_lifecycle(image, graph.inventory.evidence),
         ("Last launched", fmt.timestamp(image.last_launched_time)),
         ("Deprecation", fmt.timestamp(image.deprecation_time)),
         ("Architecture", image.architecture or "-"),
@@ -261,6 +263,7 @@ def snapshot_details(snapshot: Snapshot, graph: RelationGraph, now: datetime) ->
         ("Origin", ref.origin.value if ref else "a volume snapshot"),
         ("Source volume", snapshot.volume_id or "-"),
         ("Storage tier", snapshot.storage_tier),
+        *snapshot_lifecycle(snapshot, graph.inventory.evidence, now),
         ("Encrypted", _yes_no(snapshot.encrypted)),
         ("KMS key", snapshot.kms_key_id or "-"),
     ]
@@ -272,9 +275,12 @@ def snapshot_details(snapshot: Snapshot, graph: RelationGraph, now: datetime) ->
     described = ref.image_id if ref else None
     if described and described not in {r.resource_id for r in details.related}:
         gone = described not in graph.inventory.images
+        region = graph.described_image_region(snapshot.snapshot_id) or snapshot.region
+        _read, binned = graph.inventory.evidence.in_bin(described, region)
+        state = " (in the Recycle Bin)" if binned is not None else " (deregistered)"
         details.related.append(
             Related(
-                "made for image" + (" (deregistered)" if gone else ""),
+                "made for image" + (state if gone else ""),
                 ResourceKind.IMAGE,
                 described,
                 described,
