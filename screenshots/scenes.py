@@ -26,6 +26,7 @@ SCENES: dict[str, tuple[str, ...]] = {
     "create-image-dialog": ("c",),
     "activity": ("5",),
     "audit": ("6",),
+    "recycle-bin": ("7",),
 }
 
 #: The sizes every scene is checked at: a roomy terminal and the classic 80x24.

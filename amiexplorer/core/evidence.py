@@ -336,6 +336,12 @@ class Evidence:
         contents = self.region(region).recycle_bin
         return contents is not None, (contents or {}).get(resource_id)
 
+    def left_bin(self, resource_id: str, region: str) -> None:
+        """`resource_id` is out of the region's Recycle Bin (restored)."""
+        contents = self.region(region).recycle_bin
+        if contents is not None and resource_id in contents:
+            self.update(region, recycle_bin={k: v for k, v in contents.items() if k != resource_id})
+
     def binned(self) -> list[BinnedItem]:
         """Everything in the Recycle Bin of every region read."""
         return [i for e in self.regions.values() for i in (e.recycle_bin or {}).values()]

@@ -128,6 +128,8 @@ class Inventory:
         #: Goes up with every change, so views (the row models) know when to recompute.
         self.version = 0
         self._watchers: list[InventoryWatcher] = []
+        #: Snapshots removed this session, as last seen (what the Recycle Bin view sizes).
+        self.last_seen: dict[str, Snapshot] = {}
         #: The live relation index, kept by amiexplorer.core.relations (built once, then
         #: updated change by change instead of rebuilt for every redraw).
         self.relation_index: Any = None
@@ -241,6 +243,9 @@ class Inventory:
         """Forget one resource, for example after it was deleted."""
         resource = self.table(kind).pop(resource_id, None)
         if resource is not None:
+            if kind is ResourceKind.SNAPSHOT:
+                # A Recycle Bin rule may keep it, billed: the bin's listing has no size.
+                self.last_seen[resource_id] = resource
             self.status(resource.region).counts[kind] -= 1
             self.version += 1
             for watcher in self._watchers:

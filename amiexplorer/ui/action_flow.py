@@ -42,7 +42,9 @@ Flow = tuple[ActionRequest, str, ToggleSpec | None]
 LaterFlow = Callable[[], Flow | None]
 
 #: Actions that change AWS: hidden and refused in read-only mode.
-MUTATING_ACTIONS = frozenset({"create", "copy", "share", "make_private", "delete", "lifecycle"})
+MUTATING_ACTIONS = frozenset(
+    {"create", "copy", "share", "make_private", "delete", "lifecycle", "restore"}
+)
 READ_ONLY_REFUSAL = "read-only mode: amiexplorer sends no change to AWS (started with --read-only)"
 
 

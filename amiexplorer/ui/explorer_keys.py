@@ -107,6 +107,18 @@ COMMANDS: tuple[Key, ...] = (
     Key(
         (EXPLORER,),
         Binding(
+            "7",
+            "show_recycle_bin",
+            "Bin",
+            id="recycle-bin",
+            show=False,
+            tooltip="Show the Recycle Bin: what is in it, until when, and restore",
+        ),
+        verbs=("bin", "recycle-bin"),
+    ),
+    Key(
+        (EXPLORER,),
+        Binding(
             "slash",
             "filter",
             "Filter",

@@ -8,6 +8,8 @@ in-process) is the witness:
 
 - no snapshot a still-registered image names and no attached volume has gone;
 - nothing AWS Backup or a live DLM policy manages has gone (their managers decide);
+- no locked or fast-restore snapshot and no protected image has gone, nor was its removal
+  ever sent, even when the lock came after the load (someone else locks snapshots too);
 - while the inventory is current, no such deletion was even sent, and no image an SSM
   parameter holds (directly or through a `resolve:ssm:` launch template) was deregistered
   (AWS would not stop that: the parameter would then name a deregistered image);
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -38,8 +40,18 @@ from amiexplorer.core.plans.requests import (
     DeleteVolumesRequest,
     DeregisterImagesRequest,
 )
-from amiexplorer.demo import DemoServer, freeze_clock, imaging, managed_truth, seed_world
+from amiexplorer.demo import (
+    DemoServer,
+    deregistration,
+    fast_restores,
+    freeze_clock,
+    imaging,
+    managed_truth,
+    seed_world,
+    snapshot_locks,
+)
 from amiexplorer.demo.backends import ec2_backend, ssm_backend
+from amiexplorer.demo.timefmt import world_now
 from amiexplorer.ui.rows.columns import RowContext
 from amiexplorer.ui.rows.model import RowModel
 from tests.conftest import FIXED_NOW, demo_settings
@@ -63,11 +75,16 @@ FILTERS = (
     "awsbackup",
     "policy",
     "bastion",
+    "final",  # the decommissioned volumes' last snapshots: two of them are locked
+    "warm start",  # the fast-restore snapshot
+    "reporting",  # the protected image
 )
 
 mark = st.tuples(st.just("mark"), st.sampled_from(KINDS), st.lists(st.integers(0, 500), max_size=5))
 mark_shown = st.tuples(st.just("filter"), st.sampled_from(KINDS), st.sampled_from(FILTERS))
-elsewhere = st.tuples(st.sampled_from(["attach", "register", "repoint"]), st.integers(0, 500))
+elsewhere = st.tuples(
+    st.sampled_from(["attach", "register", "repoint", "lock"]), st.integers(0, 500)
+)
 refresh = st.tuples(st.just("refresh"))
 
 
@@ -96,6 +113,8 @@ class Truth:
     managed: set[str] = field(default_factory=set)
     #: images SSM parameters hold (current values, versions launch templates pin)
     referenced: set[str] = field(default_factory=set)
+    #: what AWS keeps: locked or fast-restore snapshots, protected images (issue 14)
+    kept: set[str] = field(default_factory=set)
 
     @classmethod
     def read(cls) -> Truth:
@@ -111,6 +130,13 @@ class Truth:
         managed |= {
             s for i in backup_images & set(ec2.amis) for s in imaging.snapshot_ids(ec2.amis[i])
         }
+        kept = {
+            s.id
+            for s in ec2.snapshots.values()
+            if ((lock := snapshot_locks.lock_of(s)) is not None and lock.prevents_deletion())
+            or any(e.state != "disabled" for e in fast_restores.restores_of(s).values())
+        }
+        kept |= {i.id for i in ec2.amis.values() if deregistration.protection_of(i) is not None}
         return cls(
             volumes=set(ec2.volumes),
             attached={v.id for v in ec2.volumes.values() if v.attachment is not None},
@@ -119,6 +145,7 @@ class Truth:
             users=users,
             managed=managed,
             referenced=set(services.ssm_image_parameters),
+            kept=kept,
         )
 
 
@@ -140,6 +167,17 @@ def act_elsewhere(what: str, index: int) -> bool:
         zone = ec2.get_instance(instance).placement
         ec2.volumes[volume].zone = ec2.get_zone_by_name(zone)
         ec2.attach_volume(volume, instance, f"/dev/sd{'fghijklmnop'[index % 11]}")
+        return True
+    if what == "lock":
+        # Someone locks a snapshot after the load (governance mode, a week).
+        snapshot_id = pick(sorted(ec2.snapshots), index)
+        if snapshot_id is None:
+            return False
+        moment = world_now()
+        lock = snapshot_locks.SnapshotLock(
+            snapshot_locks.GOVERNANCE, moment, moment, moment + timedelta(days=7), 7
+        )
+        snapshot_locks.set_lock(ec2.snapshots[snapshot_id], lock)
         return True
     if what == "repoint":
         # A pipeline publishes another image as the golden one.
@@ -206,6 +244,10 @@ async def check_delete(
     asked_images = {r.params.get("ImageId") for r in sent if r.action == "DeregisterImage"}
     asked_snapshots = {r.params.get("SnapshotId") for r in sent if r.action == "DeleteSnapshot"}
     assert not (asked_images | asked_snapshots) & before.managed
+    # What AWS keeps was never asked for (the locks are read again before any delete), and
+    # is all still there.
+    assert before.kept and not (asked_images | asked_snapshots) & before.kept
+    assert before.kept & (before.snapshots | before.images) <= after.snapshots | after.images
     # With a current inventory, nothing in use was even asked for, and no image a parameter
     # holds was deregistered.
     if current:
@@ -228,6 +270,12 @@ async def check_delete(
         and any(word in r.message for word in ("AWS Backup", "DLM policy", "SSM parameter"))
     )
     counts["aws_refused_in_use"] = sum(1 for r in report.results if "InUse" in (r.code or ""))
+    counts["refused_locked_fast_or_protected"] = sum(
+        1
+        for r in report.results
+        if r.outcome is Outcome.REFUSED
+        and any(w in r.message for w in ("locked in", "fast snapshot restore", "protection"))
+    )
     return counts
 
 
@@ -268,7 +316,7 @@ async def test_no_sequence_deletes_what_is_in_use(
                     pass
                 await account.read_evidence()
                 current = True
-            elif step[0] in ("attach", "register", "repoint"):
+            elif step[0] in ("attach", "register", "repoint", "lock"):
                 current = current and not act_elsewhere(step[0], step[1])
             elif marked[step[1]]:
                 runner = ActionRunner.for_account(account, log=log)

@@ -87,7 +87,7 @@ def test_the_words_of_the_command_line_are_the_tables() -> None:
     assert VERBS["findings"].binding.id == "audit"
     assert VERBS["r"].binding.action == "refresh"
     assert _KNOWN == (
-        "inst, vol, snap, ami, activity, audit, region NAME, region all, profile NAME, "
+        "inst, vol, snap, ami, activity, audit, bin, region NAME, region all, profile NAME, "
         "refresh, help, quit"
     )
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from amiexplorer.core.lifecycle import FastRestore
+from amiexplorer.core.lifecycle import BinnedItem, FastRestore
 from amiexplorer.core.models import ResourceKind
 from amiexplorer.core.plans.lifecycle_actions import plan_change_images, plan_change_snapshots
 from amiexplorer.core.plans.plan import Outcome
+from amiexplorer.core.plans.recycle_bin import plan_restore_from_bin
 from amiexplorer.core.plans.requests import (
     ChangeImagesRequest,
     ChangeSnapshotsRequest,
     ImageChange,
+    RestoreFromRecycleBinRequest,
     SnapshotChange,
 )
 from tests.unit.test_audit_rules import NOW, OTHER, image, inventory, snapshot
@@ -144,3 +146,25 @@ def test_disabling_fast_restore_names_every_zone_where_it_is_on() -> None:
         {"SourceSnapshotIds": ["snap-fsr"], "AvailabilityZones": ["us-east-1a"]}
     ]
     assert "no fast snapshot restore on" in plan.skipped[0].message
+
+
+def test_restoring_from_the_bin_is_one_call_per_item_in_its_region() -> None:
+    inv = inventory()
+    items = {
+        "snap-0b1": BinnedItem("snap-0b1", "us-east-1", "snapshot", NOW, NOW + timedelta(days=3)),
+        "ami-0b2": BinnedItem("ami-0b2", "us-east-1", "image", NOW, NOW + timedelta(days=3)),
+        "snap-0b3": BinnedItem("snap-0b3", "us-east-1", "snapshot", NOW, NOW - timedelta(days=1)),
+    }
+    inv.evidence.update("us-east-1", recycle_bin=items)
+    plan = plan_restore_from_bin(
+        RestoreFromRecycleBinRequest(("snap-0b1", "ami-0b2", "snap-0b3", "snap-0nope")),
+        context(inv),
+    )
+    assert [(s.action, s.params, s.leaves_bin) for s in plan.steps] == [
+        ("RestoreSnapshotFromRecycleBin", {"SnapshotId": "snap-0b1"}, True),
+        ("RestoreImageFromRecycleBin", {"ImageId": "ami-0b2"}, True),
+    ]
+    refused = {r.resource_ids[0]: r.message for r in plan.refused}
+    assert "AWS has deleted it for good" in refused["snap-0b3"]
+    assert "not in the loaded inventory" in refused["snap-0nope"]
+    assert plan.needs.count == 2

@@ -37,6 +37,8 @@ DONE_WORDS = {
     "ModifySnapshotTier": "archiving started",
     "RestoreSnapshotTier": "restore from the archive started",
     "DisableFastSnapshotRestores": "fast snapshot restore disabling",
+    "RestoreSnapshotFromRecycleBin": "restored from the Recycle Bin",
+    "RestoreImageFromRecycleBin": "restored from the Recycle Bin",
 }
 
 

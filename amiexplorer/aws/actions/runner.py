@@ -67,6 +67,7 @@ from amiexplorer.core.plans.plan import (
     Step,
     result_of,
 )
+from amiexplorer.core.plans.recycle_bin import plan_restore_from_bin
 from amiexplorer.core.plans.requests import (
     ActionRequest,
     ChangeImagesRequest,
@@ -81,6 +82,7 @@ from amiexplorer.core.plans.requests import (
     DeleteVolumesRequest,
     DeregisterImagesRequest,
     MakePrivateRequest,
+    RestoreFromRecycleBinRequest,
     ShareImagesRequest,
     ShareSnapshotsRequest,
 )
@@ -115,6 +117,7 @@ _PLANNERS: dict[type, Callable[[Any, PlanContext], Plan]] = {
     DeleteVolumesRequest: plan_delete_volumes,
     ChangeImagesRequest: plan_change_images,
     ChangeSnapshotsRequest: plan_change_snapshots,
+    RestoreFromRecycleBinRequest: plan_restore_from_bin,
 }
 
 
@@ -401,6 +404,9 @@ class ActionRunner:
         self._log_results([(step, result)])
         if step.refresh is not None:
             await self._refresh(step)
+        if step.leaves_bin:
+            for resource_id in step.resource_ids:
+                self.inventory.evidence.left_bin(resource_id, step.region)
         if step.redescribe is not None:
             await self._redescribe(step, step.redescribe)
         return result

@@ -54,6 +54,8 @@ class Step:
     #: The kind of the resources to read again once the call succeeded (a lifecycle change:
     #: their state, tier or protection is AWS's to say).
     redescribe: ResourceKind | None = None
+    #: The call takes the resource out of the Recycle Bin (the evidence forgets it there).
+    leaves_bin: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,6 +222,13 @@ class ChangeSnapshotsRequest:
     restore_days: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RestoreFromRecycleBinRequest:
+    """Restore snapshots and images from the Recycle Bin (one call each)."""
+
+    resource_ids: tuple[str, ...]
+
+
 ActionRequest = (
     CreateImageRequest
     | CreateSnapshotRequest
@@ -237,6 +244,7 @@ ActionRequest = (
     | DeleteVolumesRequest
     | ChangeImagesRequest
     | ChangeSnapshotsRequest
+    | RestoreFromRecycleBinRequest
 )
 
 

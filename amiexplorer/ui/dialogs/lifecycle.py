@@ -23,6 +23,7 @@ from amiexplorer.core.plans.requests import (
     ChangeImagesRequest,
     ChangeSnapshotsRequest,
     ImageChange,
+    RestoreFromRecycleBinRequest,
     SnapshotChange,
 )
 from amiexplorer.core.validation import Problem
@@ -156,3 +157,21 @@ def lifecycle_lines(
     where = "; ".join(f"{region}: {', '.join(ids)}" for region, ids in regions.items())
     lines.append(Line("Targets", f"{len(targets)}: {where}" if targets else "none"))
     return lines
+
+
+def restore_lines(
+    request: RestoreFromRecycleBinRequest,
+    plan: Plan,
+    inventory: Inventory,
+    _identity: Identity | None,
+) -> list[Line]:
+    """Every item restored, by region, with when it would have left."""
+    items = {i.resource_id: i for i in inventory.evidence.binned()}
+    regions: dict[str, list[str]] = {}
+    for resource_id in plan.targets:
+        item = items.get(resource_id)
+        if item is not None:
+            leaves = f" (leaves {item.exits:%Y-%m-%d})" if item.exits else ""
+            regions.setdefault(item.region, []).append(f"{item.kind} {resource_id}{leaves}")
+    where = "; ".join(f"{region}: {', '.join(ids)}" for region, ids in regions.items())
+    return [Line("Restores", f"{len(plan.targets)} from the Recycle Bin: {where or 'none'}")]

@@ -27,12 +27,13 @@ from amiexplorer.core.plans.requests import (
     DeleteVolumesRequest,
     DeregisterImagesRequest,
     MakePrivateRequest,
+    RestoreFromRecycleBinRequest,
     ShareImagesRequest,
     ShareSnapshotsRequest,
 )
 from amiexplorer.core.validation import GP3_DEFAULT_IOPS, IOPS_LIMITS, THROUGHPUT_LIMITS
 from amiexplorer.ui.dialogs.delete import delete_lines, deregister_lines
-from amiexplorer.ui.dialogs.lifecycle import lifecycle_lines
+from amiexplorer.ui.dialogs.lifecycle import lifecycle_lines, restore_lines
 from amiexplorer.ui.dialogs.lines import Line, described, named, tags_text
 from amiexplorer.ui.dialogs.share_words import make_private_lines, share_lines
 from amiexplorer.ui.rows import formatting as fmt
@@ -316,4 +317,5 @@ _RESTATERS: dict[type, Callable[[Any, Plan, Inventory, Identity | None], list[Li
     DeregisterImagesRequest: deregister_lines,
     ChangeImagesRequest: lifecycle_lines,
     ChangeSnapshotsRequest: lifecycle_lines,
+    RestoreFromRecycleBinRequest: restore_lines,
 }

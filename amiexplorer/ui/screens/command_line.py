@@ -90,8 +90,10 @@ def run_command(screen: CommandHost, text: str) -> None:
 
 def _known() -> str:
     """What `:` accepts, in the table's order, for the message about an unknown command."""
-    names = [key.verbs[0] for key in COMMANDS if key.verbs]
-    panes = names.index("audit") + 1
+    keys = [key for key in COMMANDS if key.verbs]
+    names = [key.verbs[0] for key in keys]
+    # The views first (show_*), then the words that take an argument, then the rest.
+    panes = 1 + max(i for i, key in enumerate(keys) if key.binding.action.startswith("show_"))
     with_arguments = ["region NAME", "region all", "profile NAME"]
     return ", ".join([*names[:panes], *with_arguments, *names[panes:], "quit"])
 

@@ -670,6 +670,12 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
         self.audit.shown_now()
         self._update_bar()
 
+    def action_show_recycle_bin(self) -> None:
+        """7: the Recycle Bin, over the explorer (esc comes back)."""
+        from amiexplorer.ui.screens.recycle_bin import RecycleBinScreen
+
+        self.app.push_screen(RecycleBinScreen(self))
+
     def action_show_activity(self) -> None:
         """5: the Activity pane."""
         self._moved_on()
