@@ -19,13 +19,15 @@ the action log, a result per item). What AWS documents and the plans rely on:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from amiexplorer.core.lifecycle import ARCHIVE_MINIMUM_DAYS, PROTECTED, protection_until
 from amiexplorer.core.managed import management_of
 from amiexplorer.core.models import Image, ResourceKind, Snapshot
 from amiexplorer.core.plans.delete import in_flight_refusal
-from amiexplorer.core.plans.guards import Blocked, guard_each
+from amiexplorer.core.plans.guards import Blocked, Guarded, guard_each
 from amiexplorer.core.plans.plan import (
     ConfirmationNeeds,
     ItemResult,
@@ -77,8 +79,42 @@ RESTORE_DAYS = (1, 180)
 RESTORE_PER_GB = 0.03
 
 
-def _skip(step_action: str, resource: Image | Snapshot, why: str) -> ItemResult:
-    return ItemResult(step_action, resource.region, (resource.id,), Outcome.SKIPPED, why)
+R = TypeVar("R", Image, Snapshot)
+
+
+def _one_call_each(
+    request: ChangeImagesRequest | ChangeSnapshotsRequest,
+    title: str,
+    action: str,
+    guarded: Guarded[R],
+    step_for: Callable[[R], Step | str],
+    notices_for: Callable[[list[R]], list[Notice]],
+) -> Plan:
+    """The plan of a change made by one call per resource: what passed the guards gets its
+    step, or is skipped with the reason (it is that way already)."""
+    steps: list[Step] = []
+    skipped: list[ItemResult] = []
+    chosen: list[R] = []
+    for resource in guarded.passed:
+        step = step_for(resource)
+        if isinstance(step, str):
+            why = step
+            skipped.append(
+                ItemResult(action, resource.region, (resource.id,), Outcome.SKIPPED, why)
+            )
+        else:
+            steps.append(step)
+            chosen.append(resource)
+    return Plan(
+        request,
+        title,
+        tuple(steps),
+        refused=guarded.refused,
+        skipped=tuple(skipped),
+        warnings=tuple(notices_for(chosen)),
+        needs=ConfirmationNeeds(count=len(steps) if len(steps) >= 2 else None),
+        targets=tuple(r.id for r in chosen),
+    )
 
 
 def _owned_image(image: Image, ctx: PlanContext) -> str:
@@ -194,24 +230,13 @@ def plan_change_images(request: ChangeImagesRequest, ctx: PlanContext) -> Plan:
         action=action,
         noun="image",
     )
-    steps: list[Step] = []
-    skipped: list[ItemResult] = []
-    for image in guarded.passed:
-        step = _image_step(request, image, ctx)
-        if isinstance(step, str):
-            skipped.append(_skip(action, image, step))
-        else:
-            steps.append(step)
-    chosen = [i for i in guarded.passed if any(i.id in s.resource_ids for s in steps)]
-    return Plan(
+    return _one_call_each(
         request,
         title,
-        tuple(steps),
-        refused=guarded.refused,
-        skipped=tuple(skipped),
-        warnings=tuple(_image_notices(request, chosen)),
-        needs=ConfirmationNeeds(count=len(steps) if len(steps) >= 2 else None),
-        targets=tuple(i.id for i in chosen),
+        action,
+        guarded,
+        lambda image: _image_step(request, image, ctx),
+        lambda chosen: _image_notices(request, chosen),
     )
 
 
@@ -330,22 +355,11 @@ def plan_change_snapshots(request: ChangeSnapshotsRequest, ctx: PlanContext) -> 
         action=action,
         noun="snapshot",
     )
-    steps: list[Step] = []
-    skipped: list[ItemResult] = []
-    for snapshot in guarded.passed:
-        step = _snapshot_step(request, snapshot, ctx)
-        if isinstance(step, str):
-            skipped.append(_skip(action, snapshot, step))
-        else:
-            steps.append(step)
-    chosen = [s for s in guarded.passed if any(s.id in st.resource_ids for st in steps)]
-    return Plan(
+    return _one_call_each(
         request,
         title,
-        tuple(steps),
-        refused=guarded.refused,
-        skipped=tuple(skipped),
-        warnings=tuple(_snapshot_notices(request, chosen, ctx)),
-        needs=ConfirmationNeeds(count=len(steps) if len(steps) >= 2 else None),
-        targets=tuple(s.id for s in chosen),
+        action,
+        guarded,
+        lambda snapshot: _snapshot_step(request, snapshot, ctx),
+        lambda chosen: _snapshot_notices(request, chosen, ctx),
     )
