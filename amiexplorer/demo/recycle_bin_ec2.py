@@ -31,36 +31,29 @@ from amiexplorer.demo.ec2_pages import ec2_error, page
 from amiexplorer.demo.timefmt import aws_now
 
 
-def divert_snapshot(backend: Any, snapshot_id: str) -> Any | None:
-    """Move a snapshot a rule retains into the bin; returns it (None: no rule retains it)."""
-    snapshot = backend.snapshots.get(snapshot_id)
-    if snapshot is None:
+def _divert(backend: Any, table: dict[str, Any], resource_type: str, resource_id: str) -> Any:
+    """Move what `table` holds under `resource_id` into the bin if a rule retains it; returns
+    it (None: not there, or no rule retains it)."""
+    resource = table.get(resource_id)
+    if resource is None:
         return None
-    tags = backend.tags.get(snapshot_id, {})
-    rule = recycle_bin.retaining_rule(
-        backend.region_name, backend.account_id, recycle_bin.EBS_SNAPSHOT, tags
-    )
+    tags = backend.tags.get(resource_id, {})
+    rule = recycle_bin.retaining_rule(backend.region_name, backend.account_id, resource_type, tags)
     if rule is None:
         return None
-    backend.snapshots.pop(snapshot_id)
-    recycle_bin.put_in_bin(rule, recycle_bin.EBS_SNAPSHOT, snapshot, aws_now())
-    return snapshot
+    table.pop(resource_id)
+    recycle_bin.put_in_bin(rule, resource_type, resource, aws_now())
+    return resource
+
+
+def divert_snapshot(backend: Any, snapshot_id: str) -> Any | None:
+    """Move a snapshot a rule retains into the bin; returns it (None: no rule retains it)."""
+    return _divert(backend, backend.snapshots, recycle_bin.EBS_SNAPSHOT, snapshot_id)
 
 
 def divert_image(backend: Any, image_id: str) -> bool:
     """Move an image a rule retains into the bin; False when no rule retains it."""
-    image = backend.amis.get(image_id)
-    if image is None:
-        return False
-    tags = backend.tags.get(image_id, {})
-    rule = recycle_bin.retaining_rule(
-        backend.region_name, backend.account_id, recycle_bin.EC2_IMAGE, tags
-    )
-    if rule is None:
-        return False
-    backend.amis.pop(image_id)
-    recycle_bin.put_in_bin(rule, recycle_bin.EC2_IMAGE, image, aws_now())
-    return True
+    return _divert(backend, backend.amis, recycle_bin.EC2_IMAGE, image_id) is not None
 
 
 def binned_image_using(backend: Any, snapshot_id: str) -> str | None:
