@@ -215,8 +215,19 @@ def lifecycle_reads(inventory: Inventory, regions: Iterable[str]) -> list[tuple[
     return wanted
 
 
-async def read_lifecycle(pool: ClientPool, inventory: Inventory, regions: Iterable[str]) -> None:
-    """Read locks, fast snapshot restore, archive times and Recycle Bin rules of `regions`."""
+#: What a guard refuses on (`plans/lifecycle_guards.py`): read again right before a delete. The
+#: rules and archive times only word the confirmation, which was shown by then.
+REFUSING = frozenset({Source.LOCKS, Source.FAST_RESTORES, Source.BIN_CONTENTS})
+
+
+async def read_lifecycle(
+    pool: ClientPool,
+    inventory: Inventory,
+    regions: Iterable[str],
+    sources: frozenset[Source] | None = None,
+) -> None:
+    """Read locks, fast snapshot restore, archive times and Recycle Bin rules and contents of
+    `regions` (only `sources`, when given)."""
     evidence = inventory.evidence
 
     async def one(source: Source, region: str) -> None:
@@ -235,4 +246,5 @@ async def read_lifecycle(pool: ClientPool, inventory: Inventory, regions: Iterab
             region, **{field: found}, problems=without_problem(evidence, region, source)
         )
 
-    await asyncio.gather(*(one(s, r) for s, r in lifecycle_reads(inventory, regions)))
+    wanted = lifecycle_reads(inventory, regions)
+    await asyncio.gather(*(one(s, r) for s, r in wanted if sources is None or s in sources))

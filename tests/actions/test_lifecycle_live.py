@@ -79,7 +79,12 @@ async def test_a_lock_set_after_the_load_is_seen_before_the_call(
     assert len(plan.steps) == 2
     # Someone locks the second in another terminal; the runner reads the locks again first.
     ec2(demo_server).lock_snapshot(SnapshotId=second, LockMode="governance", LockDuration=7)
+    demo_server.clear_requests()
     report = await runner.execute(plan, Confirmation(count=2))
+    # Only what a guard refuses on is read again (the rules only word the confirmation).
+    reread = {r.action for r in demo_server.requests}
+    assert "DescribeLockedSnapshots" in reread and "ListImagesInRecycleBin" in reread
+    assert not reread & {"ListRules", "GetRule", "DescribeSnapshotTierStatus"}
     results = by_id(report)
     assert results[first].outcome is Outcome.DONE
     assert results[second].outcome is Outcome.REFUSED

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from amiexplorer.aws.errors import describe_problem
-from amiexplorer.aws.lifecycle_reads import read_lifecycle
+from amiexplorer.aws.lifecycle_reads import REFUSING, read_lifecycle
 from amiexplorer.aws.parse import parse_image, parse_instance, parse_snapshot, parse_volume
 from amiexplorer.aws.references import read_ssm
 from amiexplorer.aws.session import ClientPool
@@ -178,9 +178,9 @@ async def reread(pool: ClientPool, inventory: Inventory, plan: Plan) -> Reread:
     # the planner refuses what it cannot rule out).
     deregistering = [name for name, t in by_region.items() if t.images and name not in problems]
     read = [name for name in by_region if name not in problems]
-    # Locks, fast snapshot restore and Recycle Bin rules set since the load refuse (or
-    # change the words of) what the re-made plan says.
-    reads = [read_lifecycle(pool, inventory, read)]
+    # A lock, fast snapshot restore or an image binned since the load refuses what the
+    # re-made plan would otherwise still delete.
+    reads = [read_lifecycle(pool, inventory, read, REFUSING)]
     if deregistering:
         reads.append(read_ssm(pool, inventory, deregistering))
     await asyncio.gather(*reads)
