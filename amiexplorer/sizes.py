@@ -25,3 +25,13 @@ def format_gib(gib: int) -> str:
         value /= 1024
         unit = larger
     return f"{value:,.1f} {unit}"
+
+
+def format_bytes(count: int) -> str:
+    """`count` bytes for a person: '512 KiB', '412 MiB', '2.3 GiB', then as `format_gib`."""
+    if count < 1024**2:
+        return f"{count / 1024:,.0f} KiB"
+    if count < 1024**3:
+        return f"{count / 1024**2:,.0f} MiB"
+    gib = count / 1024**3
+    return f"{gib:,.1f} GiB" if gib < 1024 else format_gib(round(gib))

@@ -27,7 +27,7 @@ from amiexplorer.demo import (
     seed_world,
 )
 from amiexplorer.ui.app import AmiExplorerApp
-from screenshots.scenes import SCENES, SIZES
+from screenshots.scenes import DIALOG_SCENES, SCENES, SIZES
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 HERE = Path(__file__).parent
@@ -54,14 +54,18 @@ async def shoot(
         await settled(app, pilot)
         if keys:
             await pilot.press(*keys)
+            dialog = DIALOG_SCENES.get(name)
+            while dialog is not None and type(app.screen).__name__ != dialog:
+                await pilot.pause(0.05)
             await settled(app, pilot)
         path.write_text(app.export_screenshot(title=f"amiexplorer — {name}"))
     return path
 
 
 async def settled(app: AmiExplorerApp, pilot: Any) -> None:
-    """Wait for the load; the watcher follows pending work for ever (the clock is frozen)."""
-    workers = [w for w in app.workers if w.group != "watch"]
+    """Wait for the load; the watcher follows pending work for ever (the clock is frozen), and
+    an action's worker waits on its dialog."""
+    workers = [w for w in app.workers if w.group not in ("watch", "action")]
     if workers:
         await app.workers.wait_for_complete(workers)
     await pilot.pause()

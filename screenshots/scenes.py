@@ -27,7 +27,13 @@ SCENES: dict[str, tuple[str, ...]] = {
     "activity": ("5",),
     "audit": ("6",),
     "recycle-bin": ("7",),
+    # The lineage's middle snapshot: the confirmation says what deleting it really frees.
+    "delete-confirmation": ("3", "slash", *"orders-db nightly", "enter", "down", "ctrl+d"),
 }
+
+#: Scenes that end in a dialog the action flow opens and waits on (its worker never settles):
+#: name -> the dialog's class name, waited for instead.
+DIALOG_SCENES: dict[str, str] = {"delete-confirmation": "ConfirmDialog"}
 
 #: The sizes every scene is checked at: a roomy terminal and the classic 80x24.
 SIZES: tuple[tuple[int, int], ...] = ((120, 36), (80, 24))

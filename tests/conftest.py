@@ -27,6 +27,7 @@ os.environ.update(
 
 from collections.abc import AsyncIterator, Iterator  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
+from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -67,6 +68,20 @@ def world(demo_server: DemoServer) -> Iterator[Planted]:
     disable_pending()
     demo_server.clear_faults()
     demo_server.clear_requests()
+
+
+def ec2_witness(server: DemoServer, region: str) -> Any:
+    """A boto3 EC2 client of the demo world: the witness of what the app changed."""
+    import boto3
+
+    access_key, secret_key = DEMO_CREDENTIALS
+    return boto3.client(
+        "ec2",
+        region_name=region,
+        endpoint_url=server.endpoint_url,
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+    )
 
 
 def demo_settings(server: DemoServer, **overrides: object) -> ConnectionSettings:

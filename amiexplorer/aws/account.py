@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import replace
 
 from amiexplorer.aws.attributes import attributes_of, stream_attributes
+from amiexplorer.aws.block_reads import read_for
 from amiexplorer.aws.errors import describe_problem, is_credential_problem
 from amiexplorer.aws.lifecycle_reads import read_lifecycle
 from amiexplorer.aws.loader import REGION_CONCURRENCY, InventoryLoader, PageSizes
@@ -257,6 +258,14 @@ class Account:
             read_lifecycle(self.pool, self.inventory, chosen),
         )
         self._evidence_load, self._evidence_regions = loads, set(chosen)
+
+    async def read_blocks(self, snapshot_ids: Iterable[str]) -> int:
+        """Read which blocks only these snapshots hold (EBS direct APIs), for their savings.
+
+        Each answer is kept for the session (`inventory.blocks`); what failed is kept in
+        words and the saving stays an upper bound. Returns how many reads failed.
+        """
+        return await read_for(self.pool, self.inventory, snapshot_ids)
 
     async def load_provenance(self, resource: Image | Snapshot) -> Provenance | None:
         """The AWS Backup vault and plan, or the Image Builder pipeline, of one resource.

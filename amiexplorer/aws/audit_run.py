@@ -44,7 +44,7 @@ from amiexplorer.core.audit.report import AuditError, AuditReport, audit_scope, 
 from amiexplorer.core.audit.rules import unused_image_candidates
 from amiexplorer.core.inventory import Inventory, RegionFinished
 from amiexplorer.core.models import PUBLIC_GROUP, Image, ResourceKind, Snapshot
-from amiexplorer.core.tuning import DEFAULT_SHARING_LIMIT, Prices, Thresholds
+from amiexplorer.core.tuning import DEFAULT_BLOCK_LIMIT, DEFAULT_SHARING_LIMIT, Prices, Thresholds
 
 #: Codes that mean the resource went away between the load and the sharing call.
 _GONE = frozenset({"InvalidSnapshot.NotFound", "InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"})
@@ -101,6 +101,9 @@ class AuditOptions:
     lift_hint: str = "raise the sharing limit"
     #: Ids an operation is still creating (a UI's watcher follows them): never leftovers.
     in_flight: frozenset[str] = frozenset()
+    #: Most findings' snapshots whose blocks are read to price them by what deleting frees
+    #: (a few EBS direct API calls each); None: no limit.
+    block_limit: int | None = DEFAULT_BLOCK_LIMIT
 
 
 def _ignore(_progress: AuditProgress) -> None:
@@ -416,6 +419,48 @@ def report_from(
     )
 
 
+def _unpriced(report: AuditReport) -> list[str]:
+    """Snapshot ids whose findings' savings are still an upper bound, each once."""
+    wanted: dict[str, None] = {}
+    for finding in report.findings:
+        if not finding.details.get("saving_is_upper_bound"):
+            continue
+        if finding.kind is ResourceKind.SNAPSHOT:
+            wanted[finding.resource_id] = None
+        freed = finding.details.get("freed_snapshot_ids")
+        for snapshot_id in freed if isinstance(freed, tuple | list) else ():
+            wanted[str(snapshot_id)] = None
+    return list(wanted)
+
+
+async def price_findings(
+    account: Account, report: AuditReport, options: AuditOptions | None = None
+) -> tuple[str, ...]:
+    """Read the blocks of the findings' snapshots (a bounded pass), so that their savings are
+    what deleting frees, not an upper bound; what could not be read comes back as notes.
+
+    The report is made again afterwards (`report_from`) from the inventory's block evidence.
+    """
+    options = options or AuditOptions()
+    wanted = _unpriced(report)
+    limit = options.block_limit
+    notes: list[str] = []
+    if limit is not None and len(wanted) > limit:
+        notes.append(
+            f"the blocks of {len(wanted) - limit:,} finding snapshot(s) were not read (over "
+            f"the limit of {limit:,}): their savings are upper bounds"
+        )
+        wanted = wanted[:limit]
+    failed = await account.read_blocks(wanted)
+    if failed:
+        problems = set(account.inventory.blocks.problems.values())
+        first = sorted(problems)[0] if problems else "the EBS direct APIs failed"
+        notes.append(
+            f"{failed:,} block read(s) failed, their snapshots' savings are upper bounds: {first}"
+        )
+    return tuple(notes)
+
+
 async def run_audit(
     account: Account,
     options: AuditOptions | None = None,
@@ -428,4 +473,8 @@ async def run_audit(
     `progress` is called on the event loop's thread as each region or resource completes.
     """
     gathered = await gather_evidence(account, options, progress)
-    return report_from(account, gathered, options, now=now or datetime.now(UTC))
+    moment = now or datetime.now(UTC)
+    first = report_from(account, gathered, options, now=moment)
+    notes = await price_findings(account, first, options)
+    gathered = replace(gathered, notes=gathered.notes + notes)
+    return report_from(account, gathered, options, now=moment)

@@ -34,7 +34,9 @@ from amiexplorer.core.inventory import Inventory
 from amiexplorer.core.lifecycle import (
     EBS_SNAPSHOT,
     EC2_IMAGE,
+    UNBLOCKED,
     BinnedItem,
+    BlockPublicAccess,
     FastRestore,
     RetentionRule,
     SnapshotLock,
@@ -174,6 +176,21 @@ async def read_bin_contents(pool: ClientPool, region: str) -> dict[str, BinnedIt
     return found
 
 
+async def read_block_public_access(pool: ClientPool, region: str) -> BlockPublicAccess:
+    """The region's block public access for snapshots and images (two calls, at once)."""
+    ec2 = await pool.get("ec2", region)
+    snapshots, images = await asyncio.gather(
+        ec2.get_snapshot_block_public_access_state(),
+        ec2.get_image_block_public_access_state(),
+    )
+    managed = snapshots.get("ManagedBy") or images.get("ManagedBy") or "account"
+    return BlockPublicAccess(
+        str(snapshots.get("State") or UNBLOCKED),
+        str(images.get("ImageBlockPublicAccessState") or UNBLOCKED),
+        str(managed),
+    )
+
+
 _READS: dict[Source, tuple[str, str, str, Callable[[ClientPool, str], Awaitable[Any]], Any]] = {
     Source.LOCKS: ("ec2", "DescribeLockedSnapshots", "locks", read_locks, {}),
     Source.FAST_RESTORES: (
@@ -191,6 +208,14 @@ _READS: dict[Source, tuple[str, str, str, Callable[[ClientPool, str], Awaitable[
         "recycle_bin",
         read_bin_contents,
         {},
+    ),
+    # An endpoint without the calls has no such setting to tell: unknown, not "unblocked".
+    Source.BLOCK_PUBLIC_ACCESS: (
+        "ec2",
+        "GetSnapshotBlockPublicAccessState",
+        "block_public_access",
+        read_block_public_access,
+        None,
     ),
 }
 
@@ -212,6 +237,7 @@ def lifecycle_reads(inventory: Inventory, regions: Iterable[str]) -> list[tuple[
     wanted += [(Source.TIERING, r) for r in sorted(archived)]
     wanted += [(Source.RECYCLE_BIN, r) for r in sorted(snapshots | images)]
     wanted += [(Source.BIN_CONTENTS, r) for r in sorted(snapshots | images)]
+    wanted += [(Source.BLOCK_PUBLIC_ACCESS, r) for r in sorted(snapshots | images)]
     return wanted
 
 

@@ -213,6 +213,7 @@ def parse_snapshot(item: Item, region: str) -> Snapshot:
         restore_expiry_time=parse_time(item.get("RestoreExpiryTime")),
         state_message=item.get("StateMessage"),
         tags=parse_tags(item.get("Tags")),
+        full_snapshot_size_bytes=_optional_int(item.get("FullSnapshotSizeInBytes")),
     )
 
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from amiexplorer.cli.audit_output import OutputFormat
-from amiexplorer.core.tuning import DEFAULT_SHARING_LIMIT, MAX_AGE_DAYS
+from amiexplorer.core.tuning import DEFAULT_BLOCK_LIMIT, DEFAULT_SHARING_LIMIT, MAX_AGE_DAYS
 
 #: What a report says to do to read every resource's sharing.
 LIFT_HINT = "pass --sharing-limit 0"
@@ -86,4 +86,13 @@ def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
         help="read who images and snapshots are shared with (one call each) only when a kind "
         f"has at most N of them; 0 reads them all (default {DEFAULT_SHARING_LIMIT}); "
         "public findings are always complete",
+    )
+    group.add_argument(
+        "--block-limit",
+        metavar="N",
+        type=_count,
+        default=DEFAULT_BLOCK_LIMIT,
+        help="price at most N findings' snapshots by the blocks only they hold (EBS direct "
+        f"APIs, a few calls each); the rest keep an upper bound; 0: all (default "
+        f"{DEFAULT_BLOCK_LIMIT})",
     )

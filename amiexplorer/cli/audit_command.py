@@ -28,6 +28,7 @@ from amiexplorer.cli.audit_output import OutputFormat, render
 from amiexplorer.config import Settings
 from amiexplorer.core.audit.report import AuditError, AuditReport, build_report
 from amiexplorer.core.inventory import Inventory
+from amiexplorer.core.tuning import DEFAULT_BLOCK_LIMIT
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -50,6 +51,7 @@ def audit_options(args: argparse.Namespace, settings: Settings) -> AuditOptions:
         prices=settings.prices,
         sharing_limit=limit or None,
         lift_hint=LIFT_HINT,
+        block_limit=getattr(args, "block_limit", DEFAULT_BLOCK_LIMIT) or None,
     )
 
 

@@ -35,8 +35,9 @@ from amiexplorer.sizes import format_gib
 
 #: How every cost in the outputs is to be read.
 COST_BASIS = (
-    "estimates from list prices; snapshot figures are upper bounds "
-    "(AWS bills only the blocks a snapshot does not share)"
+    "estimates from list prices; a snapshot saves what deleting it frees, the blocks only it "
+    "holds where the EBS direct APIs told (saving_basis), else an upper bound "
+    "(saving_is_upper_bound: its written or volume size)"
 )
 
 CSV_COLUMNS = (

@@ -25,6 +25,7 @@ from typing import Any
 from amiexplorer.core.descriptions import is_copy, parse_description
 from amiexplorer.core.lifecycle import (
     BinnedItem,
+    BlockPublicAccess,
     FastRestore,
     RetentionRule,
     SnapshotLock,
@@ -48,6 +49,7 @@ class Source(StrEnum):
     TIERING = "ec2:DescribeSnapshotTierStatus"
     RECYCLE_BIN = "rbin:ListRules"
     BIN_CONTENTS = "ec2:ListImagesInRecycleBin"
+    BLOCK_PUBLIC_ACCESS = "ec2:GetSnapshotBlockPublicAccessState"
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +160,8 @@ class RegionEvidence:
     bin_rules: tuple[RetentionRule, ...] | None = None
     #: ListSnapshotsInRecycleBin and ListImagesInRecycleBin: what is in the bin, by id.
     recycle_bin: Mapping[str, BinnedItem] | None = None
+    #: Get{Snapshot,Image}BlockPublicAccessState: the region's block public access.
+    block_public_access: BlockPublicAccess | None = None
     problems: tuple[EvidenceProblem, ...] = ()
 
     def problem(self, source: Source) -> EvidenceProblem | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from amiexplorer.core.block_sizes import BlockEvidence, LineageIndex
 from amiexplorer.core.evidence import Evidence
 from amiexplorer.core.models import (
     KIND_OF,
@@ -136,6 +137,9 @@ class Inventory:
         #: DLM policies, SSM parameters naming images, DescribeImageReferences: what keeps
         #: resources from being leftovers beyond EC2's own relations (references.py reads it).
         self.evidence = Evidence()
+        #: What the EBS direct APIs said of snapshot blocks (exclusive sizes, block_sizes.py).
+        self.blocks = BlockEvidence()
+        self._lineages: tuple[int, LineageIndex] | None = None
         self._tables: dict[ResourceKind, dict[str, Any]] = {
             ResourceKind.INSTANCE: self.instances,
             ResourceKind.VOLUME: self.volumes,
@@ -281,6 +285,14 @@ class Inventory:
         if region is None:
             return iter(values)
         return (v for v in values if v.region == region)
+
+    def lineages(self) -> LineageIndex:
+        """Every snapshot lineage of the inventory as it is now (made again after a change)."""
+        cached = self._lineages
+        if cached is None or cached[0] != self.version:
+            cached = (self.version, LineageIndex(self.snapshots.values()))
+            self._lineages = cached
+        return cached[1]
 
     @property
     def is_complete(self) -> bool:

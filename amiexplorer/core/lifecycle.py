@@ -201,3 +201,31 @@ def protection_until(protection: str | None, now: datetime) -> tuple[bool, str]:
         when = f"{until:%Y-%m-%d %H:%M} UTC" if until is not None else value[len(prefix) :]
         return True, f"deregistration protection was turned off; its cooldown lasts until {when}"
     return True, f"deregistration protection is {value!r}"
+
+
+#: Snapshot block public access states (GetSnapshotBlockPublicAccessState's State). AWS:
+#: "block-all-sharing" also makes the snapshots already public private (their attribute still
+#: says public, but nobody can use them); "block-new-sharing" refuses new public shares only
+#: (https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html).
+BLOCK_ALL_SHARING = "block-all-sharing"
+BLOCK_NEW_SHARING = "block-new-sharing"
+UNBLOCKED = "unblocked"
+
+
+@dataclass(frozen=True, slots=True)
+class BlockPublicAccess:
+    """A region's block public access for snapshots and for images.
+
+    Images have only "block-new-sharing": AMIs already public stay public
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html).
+    """
+
+    snapshots: str
+    images: str
+    #: "account", or "declarative-policy" when an organization's policy sets it (then only
+    #: the organization can change it).
+    managed_by: str = "account"
+
+    def cuts_public_snapshots(self) -> bool:
+        """Whether public snapshots there are already private in effect."""
+        return self.snapshots == BLOCK_ALL_SHARING

@@ -220,6 +220,9 @@ class Snapshot:
     tags: Tags = ()
     is_public: bool | None = None
     shared_with: tuple[str, ...] | None = None
+    #: FullSnapshotSizeInBytes: the bytes written to the snapshot, when AWS returns it (the
+    #: size of its full copy; what it frees is at most this, `core/block_sizes.py`).
+    full_snapshot_size_bytes: int | None = None
 
     @property
     def id(self) -> str:

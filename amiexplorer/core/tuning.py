@@ -41,6 +41,9 @@ class Prices:
 #: Above this many images (or snapshots), the audit does not read who each one is shared with
 #: (one call each) unless asked to.
 DEFAULT_SHARING_LIMIT = 2000
+#: Most findings' snapshots an audit reads the blocks of (EBS direct APIs, a few calls each)
+#: to price them by what deleting frees; the rest keep an upper bound, with a note.
+DEFAULT_BLOCK_LIMIT = 300
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from moto.core.base_backend import BackendDict
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.models import moto_api_backend
 
-from amiexplorer.demo import botocore_patches, dlm, recovery_points, recycle_bin
+from amiexplorer.demo import botocore_patches, dlm, recovery_points, recycle_bin, snapshot_blocks
 from amiexplorer.demo.constants import DEMO_ACCOUNT_ID
 
 # moto's core (above) lists no regions; its service modules (EC2, KMS, ...) do when imported,
@@ -45,6 +45,7 @@ def reset_backends(seed: int | None = None) -> None:
     dlm.reset()
     recovery_points.reset()
     recycle_bin.reset()
+    snapshot_blocks.reset()
     if seed is not None:
         mock_random.seed(seed)
 

@@ -64,7 +64,7 @@ class FaultResponse:
 
 
 #: Services the demo serves that are known not to be REST-JSON (no model load needed).
-_NOT_REST = frozenset({"ec2", "sts", "iam", "autoscaling", "kms", "ssm", "organizations", "ebs"})
+_NOT_REST = frozenset({"ec2", "sts", "iam", "autoscaling", "kms", "ssm", "organizations"})
 
 
 @functools.cache

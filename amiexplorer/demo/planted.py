@@ -169,6 +169,10 @@ class Planted:
     #: archived snapshots whose archiving started less than 90 days before ``now`` (deleting
     #: them still bills the rest of the 90-day minimum).
     recently_archived_snapshots: IdSet
+    #: one volume's snapshots with recorded block maps (``block_lineage``), oldest first, and
+    #: their region (seed_world fills them in after ``collect``).
+    block_lineage: tuple[str, ...] = ()
+    block_lineage_region: str = ""
 
     @property
     def plain_orphans(self) -> IdSet:

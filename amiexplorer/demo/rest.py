@@ -109,8 +109,9 @@ def unknown_operation(request: RestRequest) -> FaultResponse:
 
 def reset_stores() -> None:
     """Empty the demo's own stores (moto's ``/moto-api/reset`` empties only moto)."""
-    from amiexplorer.demo import dlm, recovery_points, recycle_bin
+    from amiexplorer.demo import dlm, recovery_points, recycle_bin, snapshot_blocks
 
     dlm.reset()
     recovery_points.reset()
     recycle_bin.reset()
+    snapshot_blocks.reset()

@@ -23,4 +23,9 @@ def handler_for(service: str, operation: str) -> Handler | None:
         from amiexplorer.demo import image_builder_api
 
         return image_builder_api.HANDLERS.get(operation, unknown_operation)
+    if service == "ebs":
+        from amiexplorer.demo import ebs_api
+
+        # Only the block listings: moto answers the rest (StartSnapshot, PutSnapshotBlock...).
+        return ebs_api.HANDLERS.get(operation)
     return None

@@ -19,7 +19,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import ThreadedWSGIServer
 
-from amiexplorer.demo import moto_patches, pending
+from amiexplorer.demo import moto_patches, pending, snapshot_blocks
 from amiexplorer.demo.backends import reset_backends
 from amiexplorer.demo.faults import FaultInjector
 from amiexplorer.demo.middleware import DemoMiddleware, RecordedRequest, RequestJournal
@@ -174,6 +174,8 @@ class DemoServer:
     def reset(self) -> None:
         """Empty moto, and forget faults, recorded requests and pending-state settings."""
         reset_backends()
+        # The block maps live outside moto and outside the stores reset_backends empties.
+        snapshot_blocks.reset()
         self._faults.clear()
         self._journal.clear()
         pending.reset_pending()

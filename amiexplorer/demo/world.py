@@ -7,11 +7,21 @@ Everything is reproducible: the same ``seed`` and ``now`` give the same ids.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from amiexplorer.demo import guarded, imaging, leftovers, managed, moto_patches
+from amiexplorer.demo import (
+    block_lineage,
+    block_public_access,
+    guarded,
+    imaging,
+    leftovers,
+    managed,
+    moto_patches,
+    snapshot_blocks,
+)
 from amiexplorer.demo import pending as pending_states
 from amiexplorer.demo.backends import autoscaling_backend, iam_backend, kms_backend, reset_backends
 from amiexplorer.demo.builders import KEY_PAIR, Calendar, RegionKit, tags_of
@@ -203,6 +213,7 @@ def seed_world(now: datetime | None = None, seed: int = 7, pending: bool = True)
     set_world_now(now)
     with pending_states.suspended():
         reset_backends(seed)
+        snapshot_blocks.reset()
         iam_backend().create_account_alias(DEMO_ACCOUNT_ALIAS)
         seeder = _Seeder(now, seed)
         seeder.bake_images()
@@ -213,4 +224,12 @@ def seed_world(now: datetime | None = None, seed: int = 7, pending: bool = True)
         managed.plant(seeder.kits, seeder.images, seeder.instances)
         seeder.finish_images()
         guarded.plant(seeder.kits, seeder.images)
-    return collect(now, DEMO_REGIONS, planted.copy_snapshots, seeder.kms_keys)
+        # Last: its snapshots and clock readings come after everything else's, which keep
+        # their ids and times.
+        lineage = block_lineage.plant(seeder.kits)
+        # After every other seeding step: once blocked, a region refuses new public shares.
+        block_public_access.plant()  # us-west-2: snapshots block-new-sharing
+    truth = collect(now, DEMO_REGIONS, planted.copy_snapshots, seeder.kms_keys)
+    return dataclasses.replace(
+        truth, block_lineage=lineage, block_lineage_region=block_lineage.REGION
+    )

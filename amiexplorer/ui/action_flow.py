@@ -10,6 +10,7 @@ the whole UI (`permits`): the panes' keys, the palette and the footer all ask it
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
@@ -22,7 +23,7 @@ from amiexplorer.aws.actions.runner import ActionRunner
 from amiexplorer.aws.watch import Watcher
 from amiexplorer.config import Settings
 from amiexplorer.core.models import Image, Instance, ResourceKind, Snapshot, Volume
-from amiexplorer.core.plans.plan import Confirmation
+from amiexplorer.core.plans.plan import Confirmation, Plan
 from amiexplorer.core.plans.requests import (
     ActionRequest,
     DeregisterImagesRequest,
@@ -45,6 +46,8 @@ LaterFlow = Callable[[], Flow | None]
 MUTATING_ACTIONS = frozenset(
     {"create", "copy", "share", "make_private", "delete", "lifecycle", "restore"}
 )
+#: Seconds a confirmation waits for the block reads that price a deletion exactly.
+BLOCK_READ_PATIENCE = 8.0
 READ_ONLY_REFUSAL = "read-only mode: amiexplorer sends no change to AWS (started with --read-only)"
 
 
@@ -104,6 +107,8 @@ class ActionFlow:
         )
         #: The title of the request whose calls are being sent, while they are.
         self.sending: str | None = None
+        #: Block reads that outlasted a confirmation's patience, kept until they finish.
+        self._reads: set[asyncio.Future[int]] = set()
 
     def permits(self, action: str) -> bool:
         """False for an action that changes AWS in read-only mode: the one UI-side check."""
@@ -368,6 +373,8 @@ class ActionFlow:
             await read_unknown_sharing(self.account, request.resource_ids)
         runner = self.runner
         plan = runner.plan(request)
+        if plan.estimate is not None and not plan.read_only_message and not plan.problems:
+            plan = await self._priced(request, plan, title)
         box = as_toggle(toggle) or self._default_toggle(request)
         if plan.read_only_message:
             self._refuse(form, plan.read_only_message)
@@ -422,6 +429,27 @@ class ActionFlow:
             self.host.follow(*report.created)
         self.host.set_status(f"{title}: {report.summary()}")
         await self._show_results(title, report, choices)
+
+    async def _priced(self, request: ActionRequest, plan: Plan, title: str) -> Plan:
+        """The plan again once the blocks only its doomed snapshots hold are read.
+
+        So that the confirmation says what the deletion frees, not the volume size. The reads
+        are bounded by `BLOCK_READ_PATIENCE`: past it the confirmation keeps the upper bound,
+        labelled as such, and the reads go on for next time.
+        """
+        doomed = [s.resource_ids[0] for s in plan.steps if s.action == "DeleteSnapshot"]
+        blocks = self.account.inventory.blocks
+        if not doomed:
+            return plan
+        before = (len(blocks.whole), len(blocks.changed))
+        self.host.set_status(f"{title}: reading which blocks only these snapshots hold…")
+        read = asyncio.ensure_future(self.account.read_blocks(doomed))
+        self._reads.add(read)
+        read.add_done_callback(self._reads.discard)
+        await asyncio.wait({read}, timeout=BLOCK_READ_PATIENCE)
+        if (len(blocks.whole), len(blocks.changed)) == before:
+            return plan
+        return self.runner.plan(request)
 
     def _default_toggle(self, request: ActionRequest) -> Toggle | None:
         """p offers to remove the shares with accounts too, where there are (or may be) any."""

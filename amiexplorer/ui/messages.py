@@ -82,9 +82,13 @@ class JumpRequested(Message):
 class EvidenceWanted(Message):
     """The details of an image or snapshot need what the load did not read."""
 
-    def __init__(self, resource: Image | Snapshot, attributes: bool, provenance: bool) -> None:
+    def __init__(
+        self, resource: Image | Snapshot, attributes: bool, provenance: bool, blocks: bool = False
+    ) -> None:
         super().__init__()
         self.resource = resource
+        #: Which blocks only it holds (EBS direct APIs): what deleting it frees.
+        self.blocks = blocks
         #: Who it is shared with (DescribeImageAttribute / DescribeSnapshotAttribute).
         self.attributes = attributes
         #: The AWS Backup vault and plan, or the Image Builder pipeline, that made it.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 
 from amiexplorer.aws.account import Account
@@ -26,10 +25,10 @@ from amiexplorer.core.plans.requests import (
     ImageChange,
     SnapshotChange,
 )
-from amiexplorer.demo import DEMO_CREDENTIALS, DemoServer, Planted
+from amiexplorer.demo import DemoServer, Planted
 from amiexplorer.demo.backends import ec2_backend
 from tests.actions.conftest import calls, plain_orphans_in
-from tests.conftest import demo_settings
+from tests.conftest import demo_settings, ec2_witness
 
 REGION = "us-east-1"
 READS = ("Describe", "Get", "List")
@@ -37,14 +36,7 @@ pytestmark = pytest.mark.regions(REGION)
 
 
 def ec2(server: DemoServer) -> Any:
-    access_key, secret_key = DEMO_CREDENTIALS
-    return boto3.client(
-        "ec2",
-        region_name=REGION,
-        endpoint_url=server.endpoint_url,
-        aws_access_key_id=access_key,
-        aws_secret_access_key=secret_key,
-    )
+    return ec2_witness(server, REGION)
 
 
 def by_id(report: Any) -> dict[str, Any]:

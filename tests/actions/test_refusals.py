@@ -11,6 +11,7 @@ from amiexplorer.aws.account import Account
 from amiexplorer.aws.actions.log import ActionLog
 from amiexplorer.aws.actions.runner import ActionRunner
 from amiexplorer.aws.watch import ResourceGone, WatchTarget
+from amiexplorer.core.block_sizes import upper_bound_bytes
 from amiexplorer.core.inventory import RegionState
 from amiexplorer.core.models import ResourceKind
 from amiexplorer.core.plans.plan import Confirmation, Outcome
@@ -220,9 +221,14 @@ async def test_the_estimate_prices_each_tier_and_type(
     s = still_account.inventory.snapshots[standard]
     assert plan.estimate is not None
     assert plan.estimate.gib == a.volume_size_gib + s.volume_size_gib
-    expected = a.volume_size_gib * 0.0125 + s.volume_size_gib * 0.05
+    # No block was read: each is priced by its upper bound (written size, else volume size),
+    # at its tier's price, and the confirmation says it is one.
+    gib = 1024**3
+    expected = upper_bound_bytes(a) / gib * 0.0125 + upper_bound_bytes(s) / gib * 0.05
     assert plan.estimate.monthly_usd == round(expected, 2)
+    assert plan.estimate.bounded == 2
     assert plan.estimate.describe().startswith("delete 2 resources, ")
+    assert "saves at most" in plan.estimate.describe()
     inventory = still_account.inventory.volumes
     volumes = sorted(v for v in still_world.unattached_volumes if v in inventory)
     plan = still_runner.plan(DeleteVolumesRequest(tuple(volumes)))

@@ -167,9 +167,20 @@ def test_confirmation_needs() -> None:
 
 def test_estimate_describes_itself() -> None:
     estimate = Estimate(resources=7, gib=1229, monthly_usd=61.44)
-    assert estimate.describe() == "delete 7 resources, 1.2 TiB, ~$61.44/month (estimate)"
+    assert estimate.describe() == "delete 7 resources, 1.2 TiB, saves about $61.44/month"
     assert Estimate(1, 8, 0.4).describe("deregister") == (
-        "deregister 1 resource, 8 GiB, ~$0.40/month (estimate)"
+        "deregister 1 resource, 8 GiB, saves about $0.40/month"
+    )
+    exact = Estimate(2, 16, 0.02, exact_bytes=412 * 1024**2)
+    assert exact.saving_words() == "saves about $0.02/month (frees 412 MiB no other snapshot holds)"
+    mixed = Estimate(3, 24, 1.4, bound_usd=0.4, bounded=1, bound_basis="written size")
+    assert mixed.saving_words() == (
+        "saves about $1.00/month, and at most $0.40 more "
+        "(1 snapshot(s) priced by their written size, an upper bound)"
+    )
+    bound = Estimate(1, 8, 0.4, bound_usd=0.4, bounded=1, bound_basis="volume size")
+    assert bound.saving_words() == (
+        "saves at most $0.40/month (an upper bound: 1 snapshot(s) priced by their volume size)"
     )
 
 

@@ -157,6 +157,43 @@ MOTO = (
     _m(f"{_EBS}.Snapshot.state", _PATCHES, ABSENT),
     _m(f"{_EBS}.Snapshot.progress", _PATCHES, PROPERTY),
     _m(f"{_AMIS}.Ami.state", _PATCHES, ABSENT),
+    # Block public access (moto_patches/block_public_access.py).
+    *(
+        _m(f"{api}.{action}", _PATCHES, ABSENT)
+        for api, kind in ((_AMIS_API, "image"), (_EBS_API, "snapshot"))
+        for action in (
+            f"get_{kind}_block_public_access_state",
+            f"enable_{kind}_block_public_access",
+            f"disable_{kind}_block_public_access",
+        )
+    ),
+    _m(
+        f"{_AMIS}.AmiBackend.modify_image_attribute",
+        _PATCHES,
+        CALLABLE,
+        "self",
+        "ami_id",
+        "launch_permissions_to_add",
+        "launch_permissions_to_remove",
+    ),
+    _m(
+        f"{_EBS}.EBSBackend.add_create_volume_permission",
+        _PATCHES,
+        CALLABLE,
+        "self",
+        "snapshot_id",
+        "user_ids",
+        "groups",
+    ),
+    _m(
+        f"{_EBS}.EBSBackend.get_create_volume_permission_groups",
+        _PATCHES,
+        CALLABLE,
+        "self",
+        "snapshot_id",
+    ),
+    # A plain attribute moto assigns in Snapshot.__init__, made a property.
+    _m(f"{_EBS}.Snapshot.create_volume_permission_groups", _PATCHES, ABSENT),
     # What the patches call.
     _m(f"{_EBS}.EBSBackend.get_snapshot", _PATCHES, CALLABLE, "self", "snapshot_id"),
     _m(

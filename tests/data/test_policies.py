@@ -34,6 +34,8 @@ async def test_the_read_only_policy_grants_every_call_of_a_load_and_an_audit(
     ]
     for resource in managed:
         await account.load_provenance(resource)
+    # The first of a lineage is read whole (ListSnapshotBlocks), the rest by their changes.
+    await account.read_blocks(world.block_lineage)
     made = {f"{r.service}:{r.action}" for r in demo_server.requests if r.action}
     # Every kind of evidence was asked for, so the check below covers each permission.
     for call in (
@@ -43,6 +45,8 @@ async def test_the_read_only_policy_grants_every_call_of_a_load_and_an_audit(
         "ec2:DescribeImageReferences",
         "backup:ListRecoveryPointsByResource",
         "backup:DescribeRecoveryPoint",
+        "ebs:ListSnapshotBlocks",
+        "ebs:ListChangedBlocks",
     ):
         assert call in made, call
     assert made - granted("readonly.json") == set()

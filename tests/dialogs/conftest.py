@@ -6,7 +6,6 @@ import io
 from collections.abc import AsyncIterator
 from typing import Any
 
-import boto3
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
@@ -15,9 +14,10 @@ from textual.widgets import Checkbox, Static
 
 from amiexplorer.aws.account import Account
 from amiexplorer.core.models import Image, Snapshot
-from amiexplorer.demo import DEMO_CREDENTIALS, DemoServer, RecordedRequest
+from amiexplorer.demo import DemoServer, RecordedRequest
 from amiexplorer.ui.dialogs.confirm import ConfirmDialog
 from amiexplorer.ui.dialogs.results import ResultsDialog
+from tests.conftest import ec2_witness
 from tests.functional.conftest import make_app, screen_text, settle, visible_ids
 
 __all__ = ["make_app"]  # the fixture, shared with the functional tests
@@ -43,14 +43,7 @@ def _no_background_sharing_pass(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def ec2(server: DemoServer, region: str) -> Any:
     """A boto3 EC2 client of the demo world: the witness of what the app changed."""
-    access_key, secret_key = DEMO_CREDENTIALS
-    return boto3.client(
-        "ec2",
-        region_name=region,
-        endpoint_url=server.endpoint_url,
-        aws_access_key_id=access_key,
-        aws_secret_access_key=secret_key,
-    )
+    return ec2_witness(server, region)
 
 
 async def goto(pilot: Pilot[Any], pane: str, resource_id: str) -> None:

@@ -75,7 +75,7 @@ WRONG_XML_DOCUMENTS = {
     ),
 }
 #: Services whose operation is named only by method and path.
-_REST_SERVICES = frozenset({"dlm", "backup", "rbin"})
+_REST_SERVICES = frozenset({"dlm", "backup", "rbin", "ebs"})
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from amiexplorer.aws.startup.connect import connect
 from amiexplorer.demo import DemoServer, Planted
 from amiexplorer.ui.app import AmiExplorerApp, Opening
 from amiexplorer.ui.screens.connecting import ConnectingScreen
-from screenshots.scenes import SCENES, SIZES
+from screenshots.scenes import DIALOG_SCENES, SCENES, SIZES
 from tests.conftest import FIXED_NOW, demo_settings
 from tests.functional.conftest import settle, until
 
@@ -35,19 +35,21 @@ def build_app(server: DemoServer) -> AmiExplorerApp:
     return AmiExplorerApp(Account(connection), clock=lambda: FIXED_NOW)
 
 
-def keys(*pressed: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    """Wait for the load to finish, then press `pressed` and wait again."""
+def keys(*pressed: str, dialog: str | None = None) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Wait for the load to finish, then press `pressed` and wait again (for `dialog`)."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         if pressed:
             await pilot.press(*pressed)
+            if dialog is not None:
+                await until(pilot, lambda: type(pilot.app.screen).__name__ == dialog)
             await settle(pilot)
 
     return run_before
 
 
-SCREENS = {name: keys(*pressed) for name, pressed in SCENES.items()}
+SCREENS = {name: keys(*pressed, dialog=DIALOG_SCENES.get(name)) for name, pressed in SCENES.items()}
 
 
 @pytest.mark.parametrize("size", SIZE_PARAMS)

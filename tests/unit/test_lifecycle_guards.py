@@ -254,7 +254,8 @@ def test_a_delete_a_rule_catches_says_when_the_saving_starts() -> None:
     assert estimate is not None
     assert (estimate.monthly_usd, estimate.deferred_usd) == (10.0, 5.0)
     assert estimate.describe().endswith(
-        "~$10.00/month (estimate); $5.00 of it from 2026-11-15, when the Recycle Bin lets go"
+        "saves at most $10.00/month (an upper bound: 2 snapshot(s) priced by their volume size)"
+        "; $5.00 of it from 2026-11-15, when the Recycle Bin lets go"
     )
 
 

@@ -193,3 +193,20 @@ def test_the_notes_say_dlm_policies_could_not_be_read(audited: Audited) -> None:
         assert any("not read" in n or "could not" in n for n in notes), notes
         for region in REGIONS:
             assert any(region in n for n in notes), (region, notes)
+
+
+def test_savings_stay_upper_bounds_where_the_ebs_direct_apis_fail(audited: Audited) -> None:
+    """Unpatched moto reads blocks only of StartSnapshot snapshots: the block pass fails, so
+    every snapshot finding's saving is its upper bound, labelled as such, with a note."""
+    snapshots = [
+        f
+        for f in audited.report["findings"]
+        if f["resource_type"] == "snapshot" and f["monthly_cost_usd"] is not None
+    ]
+    assert snapshots
+    for finding in snapshots:
+        evidence = finding["details"]
+        assert evidence["saving_is_upper_bound"] is True, finding
+        assert evidence["saving_basis"] in ("volume size", "written size"), finding
+    notes = [n for n in audited.report["notes"] if "block read(s) failed" in n]
+    assert notes and "upper bounds" in notes[0], audited.report["notes"]

@@ -172,7 +172,8 @@ class Finding:
     reason: str
     #: GiB billed (None for findings that cost nothing: public and shared).
     size_gib: int | None = None
-    #: Estimated USD per month from list prices (snapshots: an upper bound).
+    #: Estimated USD per month from list prices (snapshots: what deleting frees, or an upper
+    #: bound where `details['saving_is_upper_bound']`).
     monthly_cost_usd: float | None = None
     #: JSON-able evidence; excluded from hashing (a dict is not hashable).
     details: Details = field(default_factory=dict, hash=False, compare=False)

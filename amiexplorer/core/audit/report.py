@@ -64,9 +64,11 @@ one younger than the grace period (`Thresholds.grace_hours`, 24 h by default), i
 from every leftover code (orphaned-*, unused-image, unattached-volume), with a note that counts
 them. Public and shared findings are never held back.
 
-Costs are estimates from list prices (`config.Prices`, `aws.cost`): a snapshot's figure is an
-upper bound (AWS bills changed blocks only); an unused image costs what its snapshots that no
-other registered image holds cost.
+Costs are estimates from list prices (`config.Prices`, `core/cost.py`): a snapshot's figure is
+what deleting it frees, from the blocks only it holds where the EBS direct APIs were read
+(`core/block_sizes.py`, the audit's bounded block pass), and otherwise an upper bound (its
+written or volume size; the finding's `saving_is_upper_bound` says which); an unused image saves
+what its snapshots that no other registered image holds free.
 """
 
 from __future__ import annotations
@@ -102,8 +104,9 @@ from amiexplorer.core.audit.rules import (
     managed_groups,
     parameter_regions,
 )
-from amiexplorer.core.evidence import Source
+from amiexplorer.core.evidence import Evidence, Source
 from amiexplorer.core.inventory import Inventory
+from amiexplorer.core.lifecycle import BLOCK_NEW_SHARING
 from amiexplorer.core.models import ResourceKind
 from amiexplorer.core.plans.requests import (
     ActionRequest,
@@ -168,6 +171,18 @@ class AuditReport:
     account_alias: str | None = None
     #: What DLM and AWS Backup manage: never leftovers, counted for information.
     managed: tuple[ManagedGroup, ...] = ()
+
+    @property
+    def upper_bounds(self) -> int:
+        """Findings whose saving is an upper bound (snapshot blocks not read)."""
+        return sum(1 for f in self.findings if f.details.get("saving_is_upper_bound"))
+
+    def cost_basis(self) -> str:
+        """How the total saving is to be read, for a summary line."""
+        bounded = self.upper_bounds
+        if bounded == 0:
+            return "estimate; snapshots by the blocks deleting frees"
+        return f"estimate; {bounded} snapshot figure(s) an upper bound"
 
     @property
     def account_label(self) -> str:
@@ -492,6 +507,51 @@ def _lifecycle_notes(findings: Iterable[Finding], prices: Prices) -> list[str]:
     return notes
 
 
+def _named(ids: list[str]) -> str:
+    shown = ", ".join(ids[:3])
+    return shown + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+
+
+def block_public_access_notes(
+    evidence: Evidence, findings: Iterable[Finding], regions: Iterable[str]
+) -> list[str]:
+    """What each region's block public access does to its public findings: a preview of the
+    public shares turning it on would cut, or the ones it already makes private in effect."""
+    public: dict[tuple[str, FindingCode], list[str]] = {}
+    for finding in findings:
+        if finding.code in (FindingCode.PUBLIC_SNAPSHOT, FindingCode.PUBLIC_IMAGE):
+            public.setdefault((finding.region, finding.code), []).append(finding.resource_id)
+    notes: list[str] = []
+    for region in regions:
+        setting = evidence.region(region).block_public_access
+        if setting is None:
+            continue
+        by = " (set by the organization's declarative policy)"
+        owner = by if setting.managed_by == "declarative-policy" else ""
+        snapshots = sorted(public.get((region, FindingCode.PUBLIC_SNAPSHOT), []))
+        if snapshots and setting.cuts_public_snapshots():
+            notes.append(
+                f"{region}: snapshot block public access is block-all-sharing{owner}: its "
+                f"{len(snapshots)} public snapshot(s) ({_named(snapshots)}) still say public, "
+                "but nobody outside the account can use them"
+            )
+        elif snapshots:
+            notes.append(
+                f"{region}: snapshot block public access is {setting.snapshots}{owner}: "
+                f"block-all-sharing would make its {len(snapshots)} public snapshot(s) "
+                f"({_named(snapshots)}) private in effect; block-new-sharing only stops new ones"
+            )
+        images = sorted(public.get((region, FindingCode.PUBLIC_IMAGE), []))
+        if images:
+            verb = "stops" if setting.images == BLOCK_NEW_SHARING else "would stop"
+            notes.append(
+                f"{region}: image block public access is {setting.images}{owner}: it {verb} new "
+                f"public shares only, its {len(images)} public image(s) ({_named(images)}) stay "
+                "public until made private (p)"
+            )
+    return notes
+
+
 def build_report(
     inventory: Inventory,
     graph: RelationGraph | None = None,
@@ -549,6 +609,7 @@ def build_report(
     all_notes += _unread_sharing_notes(inventory, frozenset(chosen), unread_hints or {})
     all_notes += _held_notes(scope)
     all_notes += _lifecycle_notes(findings, scope.prices)
+    all_notes += block_public_access_notes(inventory.evidence, findings, chosen)
     by_code = {code: Totals.of(f for f in findings if f.code is code) for code in FindingCode}
     by_region = {region: Totals.of(f for f in findings if f.region == region) for region in chosen}
     return AuditReport(

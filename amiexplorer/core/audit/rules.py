@@ -6,9 +6,10 @@ The rules and the conservative choices behind them are described in `amiexplorer
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from amiexplorer.core.audit.findings import (
     SOURCE_IMAGE_DEREGISTERED,
@@ -18,7 +19,7 @@ from amiexplorer.core.audit.findings import (
     JsonValue,
     ManagedGroup,
 )
-from amiexplorer.core.cost import snapshot_monthly, volume_monthly
+from amiexplorer.core.cost import Saving, saving, volume_monthly
 from amiexplorer.core.evidence import DlmStanding, Evidence, LifecyclePolicy
 from amiexplorer.core.inventory import Inventory, RegionState
 from amiexplorer.core.lifecycle import archive_minimum_left, protection_until
@@ -85,6 +86,10 @@ class AuditScope:
     in_flight: frozenset[str] = frozenset()
     #: How many would-be leftovers were held back, by why (HELD_IN_FLIGHT, HELD_IN_GRACE).
     held: Counter[str] = field(default_factory=Counter, compare=False)
+
+    def saving_of(self, snapshots: Iterable[Snapshot]) -> Saving:
+        """What deleting these snapshots saves: by the blocks only they hold where read."""
+        return saving(snapshots, self.inventory.lineages(), self.inventory.blocks, self.prices)
 
     def holds_back(self, resource: Snapshot | Image | Volume, created: datetime | None) -> bool:
         """True (and counted) when a would-be leftover is work in flight or just made.
@@ -261,6 +266,8 @@ def _snapshot_finding(
         storage_tier=snapshot.storage_tier,
     )
     evidence.update(_lifecycle_details(audit, snapshot))
+    priced = audit.saving_of([snapshot])
+    evidence.update(_saving_details(priced))
     return Finding(
         code,
         ResourceKind.SNAPSHOT,
@@ -268,9 +275,19 @@ def _snapshot_finding(
         snapshot.region,
         reason,
         snapshot.volume_size_gib,
-        round(snapshot_monthly(snapshot, audit.prices), 4),
+        round(priced.monthly_usd, 4),
         evidence,
     )
+
+
+def _saving_details(priced: Saving) -> dict[str, Any]:
+    """What a finding's saving rests on: the bytes deleting frees, and whether that is exact."""
+    freed = priced.freed
+    return {
+        "freed_bytes": freed.total_bytes,
+        "saving_is_upper_bound": not freed.is_exact,
+        "saving_basis": "exclusive size" if freed.is_exact else priced.bound_words,
+    }
 
 
 def _orphaned_snapshots(audit: AuditScope) -> Iterator[Finding]:
@@ -343,8 +360,8 @@ def _unused_images(audit: AuditScope) -> Iterator[Finding]:
         # cost is unknown (None) only when none of its snapshots is loaded.
         loaded = graph.snapshots_of_image(image.id)
         freed = [s for s in loaded if {i.id for i in graph.images_of_snapshot(s.id)} <= {image.id}]
-        cost = sum(snapshot_monthly(s, audit.prices) for s in freed)
-        monthly = round(cost, 4) if loaded else None
+        priced = audit.saving_of(freed)
+        monthly = round(priced.monthly_usd, 4) if loaded else None
         management = management_of(image)
         left = left_by_dlm(audit.evidence, image, management)
         if management is not None and left is not None:
@@ -355,6 +372,7 @@ def _unused_images(audit: AuditScope) -> Iterator[Finding]:
                 creation_date=_iso(image.creation_date),
                 snapshot_ids=image.snapshot_ids,
                 freed_snapshot_ids=tuple(s.id for s in freed),
+                **_saving_details(priced),
             )
             yield Finding(
                 FindingCode.ORPHANED_DLM_IMAGE,
@@ -387,6 +405,7 @@ def _unused_images(audit: AuditScope) -> Iterator[Finding]:
                 ),
                 "public": image.is_public,
                 "shared_with": image.shared_with,
+                **_saving_details(priced),
             },
         )
 

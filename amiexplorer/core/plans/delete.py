@@ -25,7 +25,8 @@ keeps, and when the saving starts, and what an early delete of an archived snaps
 
 from __future__ import annotations
 
-from amiexplorer.core.cost import snapshot_monthly, volume_monthly
+from amiexplorer.core.block_sizes import BlockEvidence, LineageIndex
+from amiexplorer.core.cost import saving, volume_monthly
 from amiexplorer.core.evidence import DlmStanding, Source
 from amiexplorer.core.kinds import spec_for
 from amiexplorer.core.lifecycle import protection_until
@@ -145,15 +146,22 @@ def estimate_deletion(
 ) -> Estimate:
     """What deleting these snapshots and volumes saves per month (`extra` uncosted resources).
 
-    With `ctx`, the snapshots a Recycle Bin rule keeps save only once the bin lets go.
+    With `ctx`, snapshots are priced by the blocks only they hold where the inventory's
+    block reads tell (`core/block_sizes.py`), and the rest by an upper bound; the snapshots a
+    Recycle Bin rule keeps save only once the bin lets go.
     """
     gib = sum(s.volume_size_gib for s in snapshots) + sum(v.size_gib for v in volumes)
-    monthly = sum(snapshot_monthly(s, prices) for s in snapshots)
-    monthly += sum(volume_monthly(v, prices) for v in volumes)
+    if ctx is not None:
+        index, blocks = LineageIndex(ctx.inventory.snapshots.values()), ctx.inventory.blocks
+    else:
+        index, blocks = LineageIndex(()), BlockEvidence()
+    priced = saving(snapshots, index, blocks, prices)
+    monthly = priced.monthly_usd + sum(volume_monthly(v, prices) for v in volumes)
     deferred, starts = 0.0, None
     if ctx is not None:
         stays, _unknown = recycle_bin_stays(snapshots, ctx)
-        deferred = sum(snapshot_monthly(s, prices) for s in snapshots if s.id in stays)
+        kept = [s for s in snapshots if s.id in stays]
+        deferred = saving(kept, index, blocks, prices).monthly_usd if kept else 0.0
         starts = max((stay.leaves for stay in stays.values()), default=None)
     return Estimate(
         len(snapshots) + len(volumes) + extra,
@@ -161,6 +169,10 @@ def estimate_deletion(
         round(monthly, 2),
         deferred_usd=round(deferred, 2),
         saving_starts=starts,
+        bound_usd=round(priced.bound_usd, 2),
+        bounded=len(priced.freed.bounded),
+        bound_basis=priced.bound_words,
+        exact_bytes=priced.freed.exact_bytes,
     )
 
 

@@ -20,7 +20,7 @@ from amiexplorer.core.relations import RelationGraph
 from amiexplorer.core.tuning import Prices
 from amiexplorer.core.validation import PUBLIC_WORD, Problem
 from amiexplorer.core.watch_events import WatchTarget
-from amiexplorer.sizes import format_gib
+from amiexplorer.sizes import format_bytes, format_gib
 
 
 class Outcome(StrEnum):
@@ -136,12 +136,36 @@ class Estimate:
     #: last of it does (its retention rules keep billing until then).
     deferred_usd: float = 0.0
     saving_starts: datetime | None = None
+    #: The part of `monthly_usd` priced by an upper bound (snapshots whose exclusive size is
+    #: not known: their written or volume size), how many they are and what prices them.
+    bound_usd: float = 0.0
+    bounded: int = 0
+    bound_basis: str = ""
+    #: What the snapshots priced by the blocks only they hold free (0: none is).
+    exact_bytes: int = 0
+
+    def saving_words(self) -> str:
+        """For instance "saves about $1.20/month (frees 2.3 GiB no other snapshot holds)"."""
+        total = f"${self.monthly_usd:,.2f}/month"
+        if self.bound_usd <= 0 or self.bounded == 0:
+            text = f"saves about {total}"
+            if self.exact_bytes:
+                text += f" (frees {format_bytes(self.exact_bytes)} no other snapshot holds)"
+            return text
+        priced = f"{self.bounded} snapshot(s) priced by their {self.bound_basis}"
+        if self.bound_usd >= self.monthly_usd - 0.005:
+            return f"saves at most {total} (an upper bound: {priced})"
+        exact = self.monthly_usd - self.bound_usd
+        return (
+            f"saves about ${exact:,.2f}/month, and at most ${self.bound_usd:,.2f} more "
+            f"({priced}, an upper bound)"
+        )
 
     def describe(self, verb: str = "delete") -> str:
-        """For instance "delete 7 resources, 1.2 TiB, ~$61.44/month (estimate)"."""
+        """For instance "delete 7 resources, 1.2 TiB, saves about $61.44/month"."""
         noun = "resource" if self.resources == 1 else "resources"
         size = format_gib(self.gib)
-        text = f"{verb} {self.resources} {noun}, {size}, ~${self.monthly_usd:,.2f}/month (estimate)"
+        text = f"{verb} {self.resources} {noun}, {size}, {self.saving_words()}"
         if self.saving_starts is not None and self.deferred_usd > 0:
             whole = self.deferred_usd >= self.monthly_usd
             part = "all of it" if whole else f"${self.deferred_usd:,.2f} of it"

@@ -29,7 +29,9 @@ What they change, and where:
   checks the image the snapshot was created for. It refuses AWS Backup's snapshots (tagged
   aws:backup:source-resource) as EC2 does, with InvalidParameterValue. Snapshots remember the
   KMS key of their volume (moto drops it). ResetSnapshotAttribute (createVolumePermission)
-  makes the snapshot private again (moto answers NotImplementedError).
+  makes the snapshot private again (moto answers NotImplementedError). DescribeSnapshots reports
+  FullSnapshotSizeInBytes from the snapshot's block map (``snapshot_blocks``), and a snapshot
+  DeleteSnapshot really deletes forgets its map (one sent to the Recycle Bin keeps it).
 - ``guards``: AWS's lifecycle guards. DeleteSnapshot refuses a locked snapshot
   (``snapshot_locks``) and a snapshot of an image in the Recycle Bin; DeregisterImage refuses an
   image with deregistration protection (``deregistration``; DescribeImages reports
@@ -38,6 +40,11 @@ What they change, and where:
   DescribeLockedSnapshots, Enable/Disable/DescribeFastSnapshotRestores (``fast_restores``),
   Enable/DisableImageDeregistrationProtection, List*InRecycleBin and Restore*FromRecycleBin are
   answered by the demo (moto answers HTTP 500).
+- ``block_public_access``: Get/Enable/Disable Image and Snapshot BlockPublicAccess(State) are
+  answered per account and Region (``demo.block_public_access``; moto answers HTTP 500);
+  ModifyImageAttribute / ModifySnapshotAttribute refuse Group=all while blocked; under
+  block-all-sharing ``Snapshot.create_volume_permission_groups`` hides Group=all (so
+  RestorableByUserIds=all no longer lists them) while DescribeSnapshotAttribute still shows it.
 - ``kms``: not installed: ``cheap_signing_keys()`` swaps moto's KMS key generator while the
   seeder makes its keys.
 
@@ -51,7 +58,13 @@ from __future__ import annotations
 
 import threading
 
-from amiexplorer.demo.moto_patches import guards, images, pending_states, snapshots
+from amiexplorer.demo.moto_patches import (
+    block_public_access,
+    guards,
+    images,
+    pending_states,
+    snapshots,
+)
 from amiexplorer.demo.moto_patches.kms import cheap_signing_keys
 from amiexplorer.demo.moto_patches.wrapping import REPLACED
 
@@ -76,6 +89,7 @@ def install() -> None:
         guards.patch_backend()
         guards.patch_attributes()
         guards.patch_responses()
+        block_public_access.patch()
         _installed = True
 
 

@@ -10,6 +10,7 @@ from amiexplorer.demo import (
     pending_state,
     recovery_points,
     recycle_bin_ec2,
+    snapshot_blocks,
     snapshot_locks,
 )
 from amiexplorer.demo.moto_patches.wrapping import replace, wrap
@@ -82,8 +83,12 @@ def patch_backend() -> None:
                     raise InvalidSnapshotInUse(snapshot_id, binned_image)
                 diverted = recycle_bin_ec2.divert_snapshot(self, snapshot_id)
                 if diverted is not None:
+                    # Still stored (and billed) in the bin: its blocks stay.
                     return diverted
-            return original(self, snapshot_id)
+            deleted = original(self, snapshot_id)
+            # Only once moto has deleted it (it raises otherwise): its exclusive blocks are freed.
+            snapshot_blocks.forget(snapshot_id)
+            return deleted
 
         return wrapper
 
@@ -98,12 +103,13 @@ def patch_responses() -> None:
     from moto.ec2.responses.elastic_block_store import ElasticBlockStore
 
     def describe_snapshots(original: Callable[..., Any]) -> Callable[..., Any]:
-        """Keep only the snapshots RestorableByUserIds names, as AWS does."""
+        """Keep only the snapshots RestorableByUserIds names, as AWS does; report
+        FullSnapshotSizeInBytes (moto has no such member)."""
 
         def wrapper(self: Any) -> Any:
             restorable = set(self._get_param("RestorableByUserIds", []) or [])
             if not restorable:
-                return original(self)
+                return _with_full_sizes(original(self))
             from moto.core.responses import ActionResult
 
             snapshots = self.ec2_backend.describe_snapshots(
@@ -116,7 +122,7 @@ def patch_responses() -> None:
                 if "all" in s.create_volume_permission_groups
                 or restorable & s.create_volume_permission_userids
             ]
-            return ActionResult({"Snapshots": kept})
+            return _with_full_sizes(ActionResult({"Snapshots": kept}))
 
         return wrapper
 
@@ -133,3 +139,22 @@ def patch_responses() -> None:
 
     wrap(ElasticBlockStore, "describe_snapshots", describe_snapshots)
     replace(ElasticBlockStore, "reset_snapshot_attribute", reset_snapshot_attribute)
+
+
+def _with_full_sizes(result: Any) -> Any:
+    """Set ``full_snapshot_size_in_bytes`` (which moto's serializer reads for the
+    FullSnapshotSizeInBytes member) on every snapshot of a DescribeSnapshots result.
+
+    AWS reports it for completed standard-tier snapshots: the snapshot's blocks x 512 KiB. It
+    is set per answer, on the objects (no class attribute is patched), so a snapshot archived or
+    re-recorded since is described as it is now; None leaves the member out.
+    """
+    snapshots = getattr(result, "result", {}).get("Snapshots", [])
+    for snapshot in snapshots:
+        complete = snapshot.status == "completed" and snapshot.storage_tier == "standard"
+        snapshot.full_snapshot_size_in_bytes = (
+            snapshot_blocks.count(snapshot_blocks.map_for(snapshot)) * snapshot_blocks.BLOCK_SIZE
+            if complete
+            else None
+        )
+    return result

@@ -15,6 +15,7 @@ findings are informational.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import Any, ClassVar
 
@@ -28,6 +29,7 @@ from amiexplorer.aws.audit_run import (
     AuditProgress,
     Gathered,
     gather_evidence,
+    price_findings,
     report_from,
 )
 from amiexplorer.config import Settings
@@ -157,6 +159,16 @@ class AuditPane(Pane):
         self.set_status(self.summary())
         # Sharing was read into the inventory: the resource panes show it too.
         self.post_message(SharingRead())
+        # Then, with the findings on screen, price their snapshots by what deleting frees.
+        report = self.report
+        if report is not None:
+            notes = await price_findings(self.account, report, options)
+            if notes and self._gathered is gathered:
+                self._gathered = replace(gathered, notes=gathered.notes + notes)
+            if self._gathered is not None:
+                self._report_again()
+                self.rows_changed()
+                self.set_status(self.summary())
 
     def _report_again(self) -> None:
         """Audit the inventory as it is now (no call), with what the gathering could not read."""
@@ -182,7 +194,7 @@ class AuditPane(Pane):
         totals = report.totals
         line = (
             f"Audit: {totals.count} finding(s), {format_gib(totals.size_gib)}, "
-            f"~${totals.monthly_cost_usd:,.2f}/month (estimate; snapshots an upper bound)"
+            f"~${totals.monthly_cost_usd:,.2f}/month ({report.cost_basis()})"
         )
         problems = [f"{e.region}: {e.error}" for e in report.errors] + list(report.notes)
         if problems:

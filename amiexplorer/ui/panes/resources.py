@@ -23,6 +23,7 @@ from amiexplorer.ui.action_flow import ActionFlow
 from amiexplorer.ui.explorer_keys import bindings_for
 from amiexplorer.ui.messages import EvidenceWanted, RowsChanged
 from amiexplorer.ui.panes.base import Pane
+from amiexplorer.ui.rows.block_fields import wants_blocks
 from amiexplorer.ui.rows.columns import RowContext
 from amiexplorer.ui.rows.details import details_for, needs_provenance
 from amiexplorer.ui.rows.model import RowModel
@@ -187,8 +188,9 @@ class ResourcesPane(Pane):
         provenance = isinstance(resource, Image | Snapshot) and needs_provenance(
             resource, self.ctx.relations
         )
-        if isinstance(resource, Image | Snapshot) and (attributes or provenance):
-            self.post_message(EvidenceWanted(resource, attributes, provenance))
+        blocks = isinstance(resource, Snapshot) and wants_blocks(resource, self.account.inventory)
+        if isinstance(resource, Image | Snapshot) and (attributes or provenance or blocks):
+            self.post_message(EvidenceWanted(resource, attributes, provenance, blocks))
 
     def close_details(self) -> None:
         """Close the details (where the focus goes is the explorer's call)."""

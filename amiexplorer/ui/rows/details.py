@@ -17,6 +17,7 @@ from amiexplorer.core.managed import Manager, management_of
 from amiexplorer.core.models import Image, Instance, ResourceKind, Snapshot, Volume
 from amiexplorer.core.relations import RelationGraph
 from amiexplorer.ui.rows import formatting as fmt
+from amiexplorer.ui.rows.block_fields import block_fields
 from amiexplorer.ui.rows.lifecycle_fields import image_lifecycle, snapshot_lifecycle
 
 
@@ -253,6 +254,7 @@ def snapshot_details(snapshot: Snapshot, graph: RelationGraph, now: datetime) ->
         ),
         ("Region", snapshot.region),
         ("Size", fmt.size_gib(snapshot.volume_size_gib)),
+        *block_fields(snapshot, graph.inventory),
         ("Started", f"{fmt.timestamp(snapshot.start_time)} ({fmt.age(snapshot.start_time, now)})"),
         ("Owner", snapshot.owner_id),
         # Who manages it and who may read it first (see image_details); its make-up follows.

@@ -472,6 +472,14 @@ class ExplorerScreen(ReportsWorkerErrors, Screen[None]):
             self.load_attributes(message.resource)
         if message.provenance:
             self.load_provenance(message.resource)
+        if message.blocks:
+            self.read_blocks(message.resource.id)
+
+    @work(group="blocks", exclusive=True, exit_on_error=False)
+    async def read_blocks(self, snapshot_id: str) -> None:
+        """Read which blocks only the snapshot in the panel holds (what deleting it frees)."""
+        await self.account.read_blocks([snapshot_id])
+        self.redraw()
 
     @work(group="provenance", exclusive=True, exit_on_error=False)
     async def load_provenance(self, resource: Image | Snapshot) -> None:
