@@ -82,6 +82,9 @@ LIFECYCLE_ACTIONS: dict[str, frozenset[str] | None] = {
     # What these say changes no verdict: a fast-restore or binned leftover is still one.
     "DescribeFastSnapshotRestores": frozenset(),
     "ListRules": frozenset(),
+    # Block public access only words a note on the public findings.
+    "GetSnapshotBlockPublicAccessState": frozenset(),
+    "GetImageBlockPublicAccessState": frozenset(),
 }
 ACTIONS = sorted(VERDICT_ACTIONS | NOTE_ACTIONS | set(LIFECYCLE_ACTIONS))
 

@@ -313,6 +313,9 @@ _LIFECYCLE_NOTES = {
         "whether a Recycle Bin rule keeps what is deleted (billed meanwhile) is not known"
     ),
     Source.BIN_CONTENTS: "snapshots of images in the Recycle Bin are not known",
+    Source.BLOCK_PUBLIC_ACCESS: (
+        "what block public access does to its public snapshots and images is not known"
+    ),
 }
 
 
