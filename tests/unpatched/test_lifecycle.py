@@ -24,6 +24,7 @@ LIFECYCLE = (
     Source.TIERING,
     Source.RECYCLE_BIN,
     Source.BIN_CONTENTS,
+    Source.BLOCK_PUBLIC_ACCESS,
 )
 
 
@@ -44,6 +45,8 @@ async def test_the_lifecycle_reads_are_empty_and_an_orphan_may_still_be_deleted(
             assert evidence.region(region).locks == {}
             assert evidence.region(region).bin_rules == ()
             assert evidence.region(region).recycle_bin == {}
+            # Unknown, not "unblocked": no note claims what it would cut.
+            assert evidence.region(region).block_public_access is None
         orphan = sorted(unpatched_world.orphaned_snapshots)[0]
         plan = ActionRunner.for_account(account).plan(DeleteSnapshotsRequest((orphan,)))
         assert [s.resource_ids for s in plan.steps] == [(orphan,)] and not plan.refused
