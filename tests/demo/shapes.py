@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -254,3 +255,34 @@ def check_error(client: Any, recorder: Recorder, operation: str, error: Any) -> 
         members = {k: v for k, v in response.items() if k not in ("Error", "ResponseMetadata")}
         check_parsed(members, shape)
     return code
+
+
+#: `clients(service, region)`: a botocore client of the demo server and its recorder.
+Clients = Callable[..., tuple[Any, Recorder]]
+
+
+def recording_clients(server: Any, default_region: str = "us-east-1") -> Clients:
+    """botocore clients of `server`, one per (service, region), each with a recorder of its
+    raw answers (for `check_answer`), made on first use; one attempt each."""
+    import boto3
+    from botocore.config import Config
+
+    from amiexplorer.demo import DEMO_CREDENTIALS
+
+    access_key, secret_key = DEMO_CREDENTIALS
+    made: dict[tuple[str, str], tuple[Any, Recorder]] = {}
+
+    def make(service: str, region: str = default_region) -> tuple[Any, Recorder]:
+        if (service, region) not in made:
+            client = boto3.client(
+                service,
+                endpoint_url=server.endpoint_url,
+                region_name=region,
+                aws_access_key_id=access_key,
+                aws_secret_access_key=secret_key,
+                config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+            )
+            made[service, region] = (client, Recorder(client))
+        return made[service, region]
+
+    return make

@@ -8,7 +8,6 @@ botocore's model (``shapes``); every error is checked for its code, HTTP status 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,33 +18,16 @@ from botocore.exceptions import ClientError
 
 from amiexplorer.demo import DEMO_ACCOUNT_ID, DEMO_CREDENTIALS, DemoServer, ManualClock, Planted
 from amiexplorer.demo.guarded import BINNED_DAYS_AGO, EXCLUDE_TAG, KEEP_TAG
-from tests.demo.shapes import Recorder, check_answer, check_error
+from tests.demo.shapes import Clients, check_answer, check_error, recording_clients
 
 EAST = "us-east-1"
-Clients = Callable[..., tuple[Any, Recorder]]
 DRY_RUN = ("DryRunOperation", 412, "Request would have succeeded, but DryRun flag is set.")
 
 
 @pytest.fixture(scope="module")
-def clients(live_server: DemoServer) -> Iterator[Clients]:
-    """botocore clients with a recorder of raw answers: ``clients("rbin", "us-east-1")``."""
-    access_key, secret_key = DEMO_CREDENTIALS
-    made: dict[tuple[str, str], tuple[Any, Recorder]] = {}
-
-    def make(service: str, region: str = EAST) -> tuple[Any, Recorder]:
-        if (service, region) not in made:
-            client = boto3.client(
-                service,
-                endpoint_url=live_server.endpoint_url,
-                region_name=region,
-                aws_access_key_id=access_key,
-                aws_secret_access_key=secret_key,
-                config=Config(retries={"max_attempts": 1, "mode": "standard"}),
-            )
-            made[service, region] = (client, Recorder(client))
-        return made[service, region]
-
-    yield make
+def clients(live_server: DemoServer) -> Clients:
+    """botocore clients with a recorder of raw answers (`shapes.recording_clients`)."""
+    return recording_clients(live_server)
 
 
 def _method(client: Any, operation: str) -> Any:

@@ -7,43 +7,23 @@ parsed by a real botocore client over HTTP and checked against botocore's model 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from amiexplorer.demo import DEMO_ACCOUNT_ID, DEMO_CREDENTIALS, DemoServer, Planted
 from amiexplorer.demo.dlm import MANAGED_TAG, POLICY_ID_TAG, SCHEDULE_NAME_TAG
 from amiexplorer.demo.recovery_points import SOURCE_RESOURCE_TAG
-from tests.demo.shapes import Recorder, check_answer, check_error
+from tests.demo.shapes import Clients, check_answer, check_error, recording_clients
 
 EAST = "us-east-1"
-Clients = Callable[..., tuple[Any, Recorder]]
 
 
 @pytest.fixture(scope="module")
-def clients(live_server: DemoServer) -> Iterator[Clients]:
-    """botocore clients with a recorder of raw answers: ``clients("dlm", "us-east-1")``."""
-    access_key, secret_key = DEMO_CREDENTIALS
-    made: dict[tuple[str, str], tuple[Any, Recorder]] = {}
-
-    def make(service: str, region: str = EAST) -> tuple[Any, Recorder]:
-        if (service, region) not in made:
-            client = boto3.client(
-                service,
-                endpoint_url=live_server.endpoint_url,
-                region_name=region,
-                aws_access_key_id=access_key,
-                aws_secret_access_key=secret_key,
-                config=Config(retries={"max_attempts": 1, "mode": "standard"}),
-            )
-            made[service, region] = (client, Recorder(client))
-        return made[service, region]
-
-    yield make
+def clients(live_server: DemoServer) -> Clients:
+    """botocore clients with a recorder of raw answers (`shapes.recording_clients`)."""
+    return recording_clients(live_server)
 
 
 def _call(clients: Clients, service: str, operation: str, region: str = EAST, **kw: Any) -> Any:

@@ -3,40 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from amiexplorer.demo import DEMO_CREDENTIALS, DemoServer, Planted, block_lineage, snapshot_blocks
-from tests.demo.shapes import Recorder, check_answer, check_error
-
-Clients = Callable[..., tuple[Any, Recorder]]
+from amiexplorer.demo import DemoServer, Planted, block_lineage, snapshot_blocks
+from tests.demo.shapes import Clients, check_answer, check_error, recording_clients
 
 
 @pytest.fixture(scope="module")
-def clients(live_server: DemoServer) -> Iterator[Clients]:
-    """botocore clients with a recorder of raw answers: ``clients("ebs", "eu-west-1")``."""
-    access_key, secret_key = DEMO_CREDENTIALS
-    made: dict[tuple[str, str], tuple[Any, Recorder]] = {}
-
-    def make(service: str, region: str) -> tuple[Any, Recorder]:
-        if (service, region) not in made:
-            client = boto3.client(
-                service,
-                endpoint_url=live_server.endpoint_url,
-                region_name=region,
-                aws_access_key_id=access_key,
-                aws_secret_access_key=secret_key,
-                config=Config(retries={"max_attempts": 1, "mode": "standard"}),
-            )
-            made[service, region] = (client, Recorder(client))
-        return made[service, region]
-
-    yield make
+def clients(live_server: DemoServer) -> Clients:
+    """botocore clients with a recorder of raw answers (`shapes.recording_clients`)."""
+    return recording_clients(live_server)
 
 
 def _method(client: Any, operation: str) -> Any:
