@@ -220,7 +220,6 @@ def upper_bound_bytes(snapshot: Snapshot) -> int:
 class Basis(StrEnum):
     """Where a size comes from, in the words a confirmation uses."""
 
-    EXCLUSIVE = "the blocks only it holds"
     #: An archived snapshot is a full copy, billed whole (snapshot-archive.html, "Pricing").
     ARCHIVED = "its full size (archived snapshots are billed whole)"
     WRITTEN = "its written size (an upper bound)"
